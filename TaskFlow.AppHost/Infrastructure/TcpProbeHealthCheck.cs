@@ -1,0 +1,59 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace TaskFlow.AppHost.Infrastructure;
+
+/// <summary>
+/// Readiness of a local server by its own protocol: send a few bytes it must answer and check the first
+/// reply bytes (Redis PING → "+PONG", AMQP header → a method frame, PostgreSQL startup → authentication).
+/// A bare open port is not enough: servers listen before they can serve (Redis loading, PostgreSQL recovery).
+/// </summary>
+internal sealed class TcpProbeHealthCheck(Func<int> port, byte[] probe, Func<byte[], int, bool> acceptsReply) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port(), timeout.Token);
+            var stream = client.GetStream();
+            if (probe.Length > 0)
+            {
+                await stream.WriteAsync(probe, timeout.Token);
+                var buffer = new byte[64];
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0 || !acceptsReply(buffer, read))
+                {
+                    return HealthCheckResult.Unhealthy($"Port {port()} answered, but not ready.");
+                }
+            }
+
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"Nothing ready on port {port()}.");
+        }
+    }
+
+    public static TcpProbeHealthCheck Redis(Func<int> port) =>
+        new(port, "PING\r\n"u8.ToArray(), (reply, n) => n >= 5 && reply.AsSpan(0, 5).SequenceEqual("+PONG"u8));
+
+    public static TcpProbeHealthCheck Amqp(Func<int> port) =>
+        new(port, "AMQP\0\0\u0009\u0001"u8.ToArray(), (reply, n) => n >= 1 && reply[0] == 1);
+
+    public static TcpProbeHealthCheck Postgres(Func<int> port)
+    {
+        // StartupMessage: length, protocol 3.0, user=postgres, database=postgres; trust auth answers 'R'.
+        byte[] parameters = [.. "user\0postgres\0database\0postgres\0\0"u8];
+        var message = new byte[8 + parameters.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message, message.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(4), 196608);
+        parameters.CopyTo(message, 8);
+        return new(port, message, (reply, n) => n >= 1 && reply[0] == (byte)'R');
+    }
+
+    public static TcpProbeHealthCheck Listening(Func<int> port) => new(port, [], (_, _) => true);
+}

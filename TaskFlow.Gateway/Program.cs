@@ -1,0 +1,10 @@
+using TaskFlow.Gateway.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapReverseProxy();
+app.Run();

@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using TaskFlow.ServiceDefaults.Errors;
+using TaskFlow.ServiceDefaults.Health;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The cross-cutting defaults every TaskFlow service starts with: telemetry, health, service discovery,
+/// HTTP resilience and ProblemDetails errors. A service calls <see cref="AddServiceDefaults{TBuilder}"/>
+/// on its builder and <see cref="MapDefaultEndpoints"/> right after <c>Build()</c>.
+/// </summary>
+public static class Extensions
+{
+    public const string HealthEndpointPath = "/health";
+    public const string AlivenessEndpointPath = "/alive";
+    public const string MetricsEndpointPath = "/metrics";
+    public const string LiveTag = "live";
+
+    /// <summary>Extra ActivitySource names that services register (messaging, MongoDB, ...).</summary>
+    public static readonly IReadOnlyList<string> TaskFlowActivitySources =
+    [
+        "TaskFlow.MongoDB",
+        "TaskFlow.Messaging",
+    ];
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        return builder;
+    }
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("TaskFlow.*")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource([.. TaskFlowActivitySources])
+                .AddAspNetCoreInstrumentation(o =>
+                    // Health probes and scrapes are noise in the trace view.
+                    o.Filter = context => !IsOperationalPath(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Error handling first (so every later failure becomes problem+json), then /health (readiness with
+    /// dependencies), /alive (liveness) and /metrics (Prometheus). When <c>Management:Port</c> is set,
+    /// /alive and /metrics answer on that port only, so a public port exposes nothing internal.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var managementPort = app.Configuration.GetValue<int?>("Management:Port");
+        string[] managementHosts = managementPort is int port ? [$"*:{port}"] : [];
+
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableHttpMetrics();
+
+        var alive = app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableHttpMetrics();
+
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
+
+        if (managementHosts.Length > 0)
+        {
+            alive.RequireHost(managementHosts);
+            metrics.RequireHost(managementHosts);
+        }
+
+        return app;
+    }
+
+    private static bool IsOperationalPath(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) ||
+        path.StartsWithSegments(AlivenessEndpointPath) ||
+        path.StartsWithSegments(MetricsEndpointPath);
+}

@@ -1,0 +1,93 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TaskFlow.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the whole AppHost once per test collection in local mode (local PostgreSQL, Redis, RabbitMQ and the
+/// MongoDB stand-in as processes), on free ports with a throw-away data directory, and waits until every
+/// resource is healthy. Tests stay independent through fresh users and data.
+/// </summary>
+public sealed class TaskFlowAppFixture : IAsyncLifetime
+{
+    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "gateway"];
+    public static readonly string[] BackingNames = ["postgres", "redis", "rabbitmq", "mongo"];
+
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..12]);
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataRoot);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
+        [
+            "--TaskFlow:Infrastructure=local",
+            $"--TaskFlow:DataRoot={_dataRoot}",
+            "--TaskFlow:GatewayPort=0",
+        ]);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler(o =>
+        {
+            // Tests assert on the first answer; retries would hide a failure or double a POST.
+            o.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
+        }));
+
+        _app = await builder.BuildAsync();
+        using var startTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _app.StartAsync(startTimeout.Token);
+        foreach (var name in BackingNames.Concat(ServiceNames))
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, startTimeout.Token);
+        }
+
+        StartupTime = started.Elapsed;
+    }
+
+    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+
+    public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    public Task<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
+
+    public Task ExecuteCommandAsync(string resource, string command, CancellationToken ct = default) =>
+        App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, ct);
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server may still be closing a file; the directory is under /tmp and harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DistributedAppCollection : ICollectionFixture<TaskFlowAppFixture>
+{
+    public const string Name = "distributed app";
+}

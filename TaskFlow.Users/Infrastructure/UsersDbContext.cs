@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace TaskFlow.Users.Infrastructure;
+
+public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options);
