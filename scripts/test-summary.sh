@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Adds up the TRX result files of a test run and prints one closing line: "Total: N passed, N failed, N skipped".
+set -euo pipefail
+passed=0; failed=0; skipped=0
+for trx in "$1"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  total=$(get total); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + p)); failed=$((failed + f + e + t + a)); skipped=$((skipped + total - p - f - e - t - a))
+done
+echo "Total: $passed passed, $failed failed, $skipped skipped"
