@@ -32,13 +32,18 @@ var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
+var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
+    .WithHttpEndpoint(name: "management", env: "Management__Port")
     .WithExternalHttpEndpoints()
     .WithReference(redis).WaitFor(redis)
     .WithReference(users).WaitFor(users)
     .WithReference(tasks).WaitFor(tasks)
     .WithReference(notifier).WaitFor(notifier)
     .WithHttpHealthCheck("/health");
+for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
+{
+    gateway.WithEnvironment($"Gateway__TrustedProxies__{i}", settings.GatewayTrustedProxies[i]);
+}
 
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using TaskFlow.Gateway.Docs;
 using TaskFlow.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,5 +7,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.UseGatewayPipeline();
+app.MapApiDocs();
+app.MapGatewayProxy();
 app.Run();

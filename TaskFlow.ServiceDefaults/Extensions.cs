@@ -100,26 +100,38 @@ public static class Extensions
         app.UseStatusCodePages();
 
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");
-        string[] managementHosts = managementPort is int port ? [$"*:{port}"] : [];
+        if (managementPort is int port)
+        {
+            // The public port serves /health only; /alive and /metrics answer on the management port only, and the
+            // management port serves nothing else. Decided by the local port the connection arrived on.
+            app.Use((context, next) =>
+            {
+                var onManagementPort = context.Connection.LocalPort == port;
+                var path = context.Request.Path;
+                var managementOnly = path.StartsWithSegments(AlivenessEndpointPath) || path.StartsWithSegments(MetricsEndpointPath);
+                var allowedOnManagement = managementOnly || path.StartsWithSegments(HealthEndpointPath);
+                if (onManagementPort ? !allowedOnManagement : managementOnly)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
 
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).DisableHttpMetrics();
 
-        var alive = app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).DisableHttpMetrics();
 
-        var metrics = app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
-
-        if (managementHosts.Length > 0)
-        {
-            alive.RequireHost(managementHosts);
-            metrics.RequireHost(managementHosts);
-        }
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
 
         return app;
     }

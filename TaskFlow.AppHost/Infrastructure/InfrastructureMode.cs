@@ -14,7 +14,7 @@ public enum InfrastructureMode
 }
 
 /// <summary>Settings of one AppHost run, read once at startup from the <c>TaskFlow</c> configuration section.</summary>
-public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRoot, int? GatewayPort)
+public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRoot, int? GatewayPort, IReadOnlyList<string> GatewayTrustedProxies)
 {
     public const string SectionName = "TaskFlow";
 
@@ -53,7 +53,10 @@ public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRo
 
         // 0 or empty means "any free port" (test runs); the default is the documented 8080.
         var gatewayPort = section.GetValue<int?>("GatewayPort");
-        return new TaskFlowHostSettings(mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null);
+        // Proxies whose X-Forwarded-For the gateway trusts for client IPs (comma-separated); none by default.
+        var trustedProxies = (section["GatewayTrustedProxies"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new TaskFlowHostSettings(mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null, trustedProxies);
     }
 }
 

@@ -11,12 +11,41 @@ namespace Microsoft.Extensions.Hosting;
 public static class OpenApiExtensions
 {
     public const string DocumentPath = "/openapi/v1.json";
+    public const string BearerScheme = "Bearer";
+    public const string OAuth2Scheme = "OAuth2";
 
     public static IHostApplicationBuilder AddTaskFlowOpenApi(this IHostApplicationBuilder builder, string title, string description)
     {
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo { Title = title, Description = description, Version = "v1" };
+            // Clients reach every service through the gateway, so paths are relative to wherever the doc is served.
+            document.Servers = [new OpenApiServer { Url = "/" }];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                [BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An access token from POST /users/login.",
+                },
+                [OAuth2Scheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.OAuth2,
+                    Description = "OAuth2 resource-owner password flow against POST /users/login.",
+                    Flows = new OpenApiOAuthFlows
+                    {
+                        Password = new OpenApiOAuthFlow { TokenUrl = new Uri("/users/login", UriKind.Relative) },
+                    },
+                },
+            };
+            document.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuth2Scheme, document)] = [] },
+            ];
             return Task.CompletedTask;
         }));
         return builder;

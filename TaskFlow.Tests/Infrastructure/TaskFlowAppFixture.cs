@@ -31,6 +31,8 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             "--TaskFlow:Infrastructure=local",
             $"--TaskFlow:DataRoot={_dataRoot}",
             "--TaskFlow:GatewayPort=0",
+            // The test client stands behind a "proxy" on loopback so each test can be its own client IP.
+            "--TaskFlow:GatewayTrustedProxies=127.0.0.1",
         ]);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
@@ -55,7 +57,19 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
         StartupTime = started.Elapsed;
     }
 
-    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+    /// <summary>
+    /// A client of the public API. Each client gets its own client IP (X-Forwarded-For from the trusted loopback
+    /// proxy), so per-IP rate limits of one test never throttle another.
+    /// </summary>
+    public HttpClient CreateGatewayClient(string? clientIp = null)
+    {
+        var client = App.CreateHttpClient("gateway", "http");
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", clientIp ?? RandomClientIp());
+        return client;
+    }
+
+    public static string RandomClientIp() =>
+        $"198.51.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
 
     public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
 

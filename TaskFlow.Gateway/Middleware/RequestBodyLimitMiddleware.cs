@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace TaskFlow.Gateway.Middleware;
+
+/// <summary>
+/// 1 MiB request bodies at most: a declared larger Content-Length is refused before anything is forwarded, and a
+/// chunked body that grows past the limit while streaming turns into the same 413 instead of a proxy error.
+/// </summary>
+public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            await WriteTooLargeAsync(context);
+            return;
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        await next(context);
+
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is { Error: ForwarderError.RequestBodyClient } &&
+            error.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } &&
+            !context.Response.HasStarted)
+        {
+            await WriteTooLargeAsync(context);
+        }
+    }
+
+    private static Task WriteTooLargeAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Request body too large",
+                Detail = $"Request bodies are limited to {MaxBodyBytes} bytes.",
+            },
+        }).AsTask();
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskFlow.Gateway.RateLimiting;
+
+/// <summary>Rate limits of the public API (API.md defaults), bound from the <c>RateLimits</c> section.</summary>
+public sealed class GatewayRateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary><c>POST /users/login</c>: fixed window per client IP.</summary>
+    [Range(1, int.MaxValue)]
+    public int LoginPermitLimit { get; set; } = 10;
+
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every other anonymous request: fixed window per client IP.</summary>
+    [Range(1, int.MaxValue)]
+    public int AnonymousPermitLimit { get; set; } = 60;
+
+    public TimeSpan AnonymousWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Authenticated requests: token bucket per user (600 a minute, bursts up to the bucket size).</summary>
+    [Range(1, int.MaxValue)]
+    public int AuthenticatedTokenLimit { get; set; } = 600;
+
+    [Range(1, int.MaxValue)]
+    public int AuthenticatedTokensPerPeriod { get; set; } = 10;
+
+    public TimeSpan AuthenticatedReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+}

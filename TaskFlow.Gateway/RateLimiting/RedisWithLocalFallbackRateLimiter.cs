@@ -1,0 +1,59 @@
+using System.Threading.RateLimiting;
+using StackExchange.Redis;
+
+namespace TaskFlow.Gateway.RateLimiting;
+
+/// <summary>
+/// The shared (Redis) limiter of one partition, with a per-replica in-memory limiter of the same shape to fall
+/// back on while Redis is unreachable: limits keep holding per gateway replica instead of failing open (no limit)
+/// or closed (every request refused). Once Redis answers again the shared counts are used again.
+/// </summary>
+public sealed partial class RedisWithLocalFallbackRateLimiter(RateLimiter shared, RateLimiter local, ILogger logger) : RateLimiter
+{
+    public override TimeSpan? IdleDuration => shared.IdleDuration;
+
+    public override RateLimiterStatistics? GetStatistics() => shared.GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        try
+        {
+            return shared.AttemptAcquire(permitCount);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            LogFallback(logger, ex.GetType().Name);
+            return local.AttemptAcquire(permitCount);
+        }
+    }
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await shared.AcquireAsync(permitCount, cancellationToken);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            LogFallback(logger, ex.GetType().Name);
+            return await local.AcquireAsync(permitCount, cancellationToken);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            shared.Dispose();
+            local.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static bool IsRedisFailure(Exception ex) =>
+        ex is RedisException or RedisTimeoutException or RedisConnectionException or TimeoutException or ObjectDisposedException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for rate limiting ({Failure}); using this replica's local limits")]
+    private static partial void LogFallback(ILogger logger, string failure);
+}
