@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskFlow.Messaging.Consuming;
+
+/// <summary>Settings of one consumer (one durable queue), bound from <c>Messaging:Consumers:{queue}</c>.</summary>
+public sealed class IntegrationEventConsumerOptions
+{
+    [Required]
+    public string QueueName { get; set; } = "";
+
+    /// <summary>Unacknowledged messages the broker hands this consumer at once.</summary>
+    [Range(1, 1000)]
+    public ushort PrefetchCount { get; set; } = 32;
+
+    /// <summary>Attempts per message, the first included; after the last failure the message is dead-lettered.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Delay before attempt 2, 3, ...; the last value repeats when there are more attempts than delays.</summary>
+    public IList<TimeSpan> RetryDelays { get; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
+
+    /// <summary>Extra routing keys to bind (patterns allowed); the handled event types are always bound.</summary>
+    public IList<string> ExtraBindings { get; } = [];
+
+    internal TimeSpan DelayBefore(int attempt)
+    {
+        if (RetryDelays.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var index = Math.Clamp(attempt - 2, 0, RetryDelays.Count - 1);
+        return RetryDelays[index];
+    }
+}

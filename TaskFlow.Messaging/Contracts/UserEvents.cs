@@ -1,0 +1,17 @@
+namespace TaskFlow.Messaging.Contracts;
+
+/// <summary><c>user.registered</c>: a user account was created. Roles are <c>user</c> and/or <c>admin</c>.</summary>
+public sealed record UserRegistered(
+    Guid UserId,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary><c>user.updated</c>: a user's display name or roles changed; carries the state after the change.</summary>
+public sealed record UserUpdated(
+    Guid UserId,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;

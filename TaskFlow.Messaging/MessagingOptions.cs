@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskFlow.Messaging;
+
+/// <summary>Messaging settings, bound from the <c>Messaging</c> configuration section.</summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    /// <summary>How long a publish waits for the broker's confirm before it counts as failed.</summary>
+    public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an outbox relay looks for unpublished events when nothing woke it up earlier.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Events claimed and published per relay round.</summary>
+    [Range(1, 1000)]
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>First back-off after a failed publish; doubles per attempt up to <see cref="OutboxMaxBackoff"/>.</summary>
+    public TimeSpan OutboxInitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long published rows stay in an EF Core outbox table before they are deleted.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>An unpublished event older than this makes the relay's health check report Degraded.</summary>
+    public TimeSpan OutboxHealthLagThreshold { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using TaskFlow.Messaging.Publishing;
+
+namespace TaskFlow.Messaging.Outbox.MongoDB;
+
+/// <summary>How the MongoDB outbox relay treats one collection.</summary>
+public sealed class MongoOutboxOptions
+{
+    /// <summary>
+    /// When set, a document carrying this field is a tombstone: a deleted entity kept only until its pending events
+    /// (e.g. <c>task.deleted</c>) are published; the relay then deletes it. Readers must filter tombstones out.
+    /// Null turns tombstone cleanup off.
+    /// </summary>
+    public string? TombstoneField { get; set; } = "deletedAt";
+
+    /// <summary>Field holding a replica's short claim on a document while it publishes that document's events.</summary>
+    public string LeaseField { get; set; } = "pendingEventsLease";
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Publishes the <c>pendingEvents</c> of the documents of one collection. Finds documents with pending events through
+/// an index on <c>pendingEvents.createdAt</c>, claims each with a short lease (an atomic update, so replicas rarely
+/// publish the same event twice; consumers are idempotent anyway), publishes its events in order with confirms, then
+/// <c>$pull</c>s exactly the published ids, so events pushed meanwhile stay. Schema-invalid events move to
+/// <c>failedEvents</c> with the reason. A tombstone whose events are out is deleted.
+/// </summary>
+internal sealed partial class MongoOutboxRelay(
+    string collectionName,
+    MongoOutboxOptions collectionOptions,
+    IMongoDatabase database,
+    IIntegrationEventPublisher publisher,
+    MessagingOptions options,
+    OutboxRelayState state,
+    ILogger<MongoOutboxRelay> logger) : BackgroundService
+{
+    public const string FailedEventsField = "failedEvents";
+    private const string PendingCreatedAt = PendingEvent.FieldName + ".createdAt";
+
+    private readonly IMongoCollection<BsonDocument> _collection = database.GetCollection<BsonDocument>(collectionName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var indexed = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            OutboxRound round;
+            try
+            {
+                if (!indexed)
+                {
+                    await EnsureIndexAsync(stoppingToken);
+                    indexed = true;
+                }
+
+                round = await RunOnceAsync(stoppingToken);
+                state.LastRoundAt = DateTimeOffset.UtcNow;
+                state.LastRoundError = null;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                state.LastRoundError = ex.GetType().Name;
+                LogRoundFailed(logger, collectionName, ex);
+                round = new OutboxRound(0, BrokerFailed: true);
+            }
+
+            if (round.BrokerFailed)
+            {
+                failures++;
+                await Task.Delay(OutboxPublishing.Backoff(failures, options), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            failures = 0;
+            if (round.Documents < options.OutboxBatchSize)
+            {
+                await OutboxRelaySignal.WaitAsync(options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    internal Task EnsureIndexAsync(CancellationToken cancellationToken) =>
+        _collection.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending(PendingCreatedAt),
+                new CreateIndexOptions { Name = "ix_pendingEvents_createdAt" }),
+            cancellationToken: cancellationToken);
+
+    internal async Task<OutboxRound> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var filter = Builders<BsonDocument>.Filter;
+        var now = DateTime.UtcNow;
+        var unleased = filter.Or(filter.Exists(collectionOptions.LeaseField, false), filter.Lt(collectionOptions.LeaseField, now));
+        var candidates = await _collection
+            .Find(filter.And(filter.Gte(PendingCreatedAt, DateTime.MinValue), unleased))
+            .Project(Builders<BsonDocument>.Projection.Include("_id"))
+            .Limit(options.OutboxBatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var candidate in candidates)
+        {
+            var id = candidate["_id"];
+            var claimed = await _collection.FindOneAndUpdateAsync(
+                filter.And(filter.Eq("_id", id), unleased),
+                Builders<BsonDocument>.Update.Set(collectionOptions.LeaseField, now + collectionOptions.LeaseDuration),
+                new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After },
+                cancellationToken);
+            if (claimed is null || !claimed.TryGetValue(PendingEvent.FieldName, out var pendingValue) || !pendingValue.IsBsonArray)
+            {
+                continue;
+            }
+
+            var pending = pendingValue.AsBsonArray.OfType<BsonDocument>()
+                .OrderBy(e => e.GetValue("createdAt", BsonNull.Value).IsBsonDateTime ? e["createdAt"].ToUniversalTime() : DateTime.MinValue)
+                .ToList();
+            var published = new BsonArray();
+            var failed = new BsonArray();
+            var brokerFailed = false;
+            foreach (var pendingEvent in pending)
+            {
+                var eventId = pendingEvent.GetValue("id", BsonNull.Value);
+                var envelope = pendingEvent.GetValue("envelope", BsonNull.Value);
+                var result = envelope.IsString
+                    ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, cancellationToken)
+                    : new OutboxPublishResult(OutboxPublishOutcome.Failed, "Pending event has no envelope string.");
+                if (result.Outcome == OutboxPublishOutcome.Published)
+                {
+                    published.Add(eventId);
+                }
+                else if (result.Outcome == OutboxPublishOutcome.Failed)
+                {
+                    LogEventInvalid(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
+                    pendingEvent["error"] = OutboxPublishing.Truncate(result.Error, 2000);
+                    failed.Add(pendingEvent);
+                }
+                else
+                {
+                    // Keep the order of this document's events: stop at the first that did not go out.
+                    state.LastPublishFailureAt = DateTimeOffset.UtcNow;
+                    state.LastPublishError = result.Error;
+                    LogPublishFailed(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
+                    brokerFailed = true;
+                    break;
+                }
+            }
+
+            var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
+            var update = Builders<BsonDocument>.Update.Unset(collectionOptions.LeaseField);
+            if (removed.Count > 0)
+            {
+                update = update.PullFilter(PendingEvent.FieldName, filter.In("id", removed));
+            }
+
+            if (failed.Count > 0)
+            {
+                update = update.PushEach(FailedEventsField, failed);
+            }
+
+            await _collection.UpdateOneAsync(filter.Eq("_id", id), update, cancellationToken: cancellationToken);
+
+            if (collectionOptions.TombstoneField is string tombstone && removed.Count > 0)
+            {
+                await _collection.DeleteOneAsync(
+                    filter.And(filter.Eq("_id", id), filter.Exists(tombstone), filter.Size(PendingEvent.FieldName, 0)),
+                    cancellationToken);
+            }
+
+            if (brokerFailed)
+            {
+                return new OutboxRound(candidates.Count, BrokerFailed: true);
+            }
+        }
+
+        return new OutboxRound(candidates.Count, BrokerFailed: false);
+    }
+
+    /// <summary>The oldest pending event's time, for the health check; null when nothing is pending.</summary>
+    internal async Task<DateTime?> OldestPendingAsync(CancellationToken cancellationToken)
+    {
+        var oldest = await _collection
+            .Find(Builders<BsonDocument>.Filter.Gte(PendingCreatedAt, DateTime.MinValue))
+            .Sort(Builders<BsonDocument>.Sort.Ascending(PendingCreatedAt))
+            .Project(Builders<BsonDocument>.Projection.Include(PendingCreatedAt))
+            .Limit(1)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (oldest is null || !oldest.TryGetValue(PendingEvent.FieldName, out var array) || !array.IsBsonArray)
+        {
+            return null;
+        }
+
+        return array.AsBsonArray.OfType<BsonDocument>()
+            .Select(e => e.GetValue("createdAt", BsonNull.Value))
+            .Where(v => v.IsBsonDateTime)
+            .Select(v => (DateTime?)v.ToUniversalTime())
+            .Min();
+    }
+
+    internal readonly record struct OutboxRound(int Documents, bool BrokerFailed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB outbox relay round for {Collection} failed; backing off")]
+    private static partial void LogRoundFailed(ILogger logger, string collection, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pending event {EventId} in {Collection} is invalid and will not be published: {Reason}")]
+    private static partial void LogEventInvalid(ILogger logger, string eventId, string collection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing pending event {EventId} from {Collection} failed: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string eventId, string collection, string reason);
+}

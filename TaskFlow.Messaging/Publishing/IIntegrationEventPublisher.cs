@@ -1,0 +1,28 @@
+using CloudNative.CloudEvents;
+using TaskFlow.Messaging.Contracts;
+
+namespace TaskFlow.Messaging.Publishing;
+
+/// <summary>
+/// Publishes envelopes to the <c>taskflow.events</c> exchange with publisher confirms: a returned task means the
+/// broker has taken responsibility for the message. The data is validated against its schema first; an invalid
+/// event throws <see cref="InvalidIntegrationEventException"/> and is never sent.
+/// Services normally do not call this directly: they stage events in an outbox and the relay publishes them.
+/// </summary>
+public interface IIntegrationEventPublisher
+{
+    Task PublishAsync(CloudEvent envelope, CancellationToken cancellationToken);
+
+    Task PublishAsync<TEvent>(TEvent data, string subject, CancellationToken cancellationToken) where TEvent : class, IIntegrationEvent;
+}
+
+/// <summary>The event's data does not match its JSON Schema (a bug in the publisher, not a transient failure).</summary>
+public sealed class InvalidIntegrationEventException(string eventType, string eventId, string reason)
+    : Exception($"Event {eventId} of type '{eventType}' is invalid: {reason}")
+{
+    public string EventType { get; } = eventType;
+
+    public string EventId { get; } = eventId;
+
+    public string Reason { get; } = reason;
+}
