@@ -1,0 +1,127 @@
+using MongoDB.Bson;
+
+namespace TaskFlow.MongoStandIn;
+
+/// <summary>An error that is answered to the client as <c>{ok: 0, errmsg, code, codeName}</c>.</summary>
+internal sealed class CommandError : Exception
+{
+    public CommandError(int code, string message)
+        : base(message)
+    {
+        Code = code;
+        CodeName = ErrorCodes.NameOf(code);
+    }
+
+    public int Code { get; }
+
+    public string CodeName { get; }
+
+    /// <summary>Extra fields merged into the error document (e.g. keyPattern/keyValue for duplicate keys).</summary>
+    public BsonDocument? Extra { get; init; }
+
+    public BsonDocument ToErrorDocument()
+    {
+        var doc = new BsonDocument
+        {
+            { "ok", 0.0 },
+            { "errmsg", Message },
+            { "code", Code },
+            { "codeName", CodeName },
+        };
+        if (Extra is not null)
+        {
+            foreach (var e in Extra)
+            {
+                doc[e.Name] = e.Value;
+            }
+        }
+
+        return doc;
+    }
+
+    public BsonDocument ToWriteError(int index)
+    {
+        var doc = new BsonDocument { { "index", index }, { "code", Code } };
+        if (Extra is not null)
+        {
+            foreach (var e in Extra)
+            {
+                doc[e.Name] = e.Value;
+            }
+        }
+
+        doc["errmsg"] = Message;
+        return doc;
+    }
+
+    public static CommandError BadValue(string message) => new(ErrorCodes.BadValue, message);
+
+    public static CommandError FailedToParse(string message) => new(ErrorCodes.FailedToParse, message);
+
+    public static CommandError NotImplemented(string what) =>
+        new(ErrorCodes.NotImplemented, $"MongoStandIn does not support {what}");
+
+    public static CommandError TypeMismatch(string message) => new(ErrorCodes.TypeMismatch, message);
+}
+
+internal static class ErrorCodes
+{
+    public const int InternalError = 1;
+    public const int BadValue = 2;
+    public const int FailedToParse = 9;
+    public const int TypeMismatch = 14;
+    public const int IllegalOperation = 20;
+    public const int NamespaceNotFound = 26;
+    public const int IndexNotFound = 27;
+    public const int PathNotViable = 28;
+    public const int ConflictingUpdateOperators = 40;
+    public const int CursorNotFound = 43;
+    public const int NamespaceExists = 48;
+    public const int CommandNotFound = 59;
+    public const int ImmutableField = 66;
+    public const int CannotCreateIndex = 67;
+    public const int InvalidOptions = 72;
+    public const int InvalidNamespace = 73;
+    public const int IndexOptionsConflict = 85;
+    public const int IndexKeySpecsConflict = 86;
+    public const int InvalidIdField = 53;
+    public const int InvalidPipelineOperator = 168;
+    public const int NotImplemented = 238;
+    public const int DuplicateKey = 11000;
+    public const int UnknownField = 40415;
+    public const int UnrecognizedStage = 40324;
+    public const int UnknownGroupOperator = 15952;
+    public const int BsonObjectTooLarge = 10334;
+    public const int IndexAlreadyExists = 68;
+    public const int Unauthorized = 13;
+
+    public static string NameOf(int code) => code switch
+    {
+        InternalError => "InternalError",
+        BadValue => "BadValue",
+        FailedToParse => "FailedToParse",
+        TypeMismatch => "TypeMismatch",
+        IllegalOperation => "IllegalOperation",
+        NamespaceNotFound => "NamespaceNotFound",
+        IndexNotFound => "IndexNotFound",
+        PathNotViable => "PathNotViable",
+        ConflictingUpdateOperators => "ConflictingUpdateOperators",
+        CursorNotFound => "CursorNotFound",
+        NamespaceExists => "NamespaceExists",
+        CommandNotFound => "CommandNotFound",
+        ImmutableField => "ImmutableField",
+        CannotCreateIndex => "CannotCreateIndex",
+        InvalidOptions => "InvalidOptions",
+        InvalidNamespace => "InvalidNamespace",
+        IndexOptionsConflict => "IndexOptionsConflict",
+        IndexKeySpecsConflict => "IndexKeySpecsConflict",
+        InvalidIdField => "InvalidIdField",
+        InvalidPipelineOperator => "InvalidPipelineOperator",
+        NotImplemented => "NotImplemented",
+        DuplicateKey => "DuplicateKey",
+        BsonObjectTooLarge => "BSONObjectTooLarge",
+        IndexAlreadyExists => "IndexAlreadyExists",
+        Unauthorized => "Unauthorized",
+        _ => "Location" + code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
