@@ -10,18 +10,31 @@ namespace TaskFlow.Gateway.RateLimiting;
 /// </summary>
 public sealed partial class RedisWithLocalFallbackRateLimiter(RateLimiter shared, RateLimiter local, ILogger logger) : RateLimiter
 {
+    /// <summary>After a Redis failure every partition uses local limits for this long before asking Redis again,
+    /// so an outage costs one slow call, not one per request.</summary>
+    private static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(5);
+    private static long _redisUnavailableUntil;
+
+    private static bool RedisRecentlyFailed => Environment.TickCount64 < Interlocked.Read(ref _redisUnavailableUntil);
+
     public override TimeSpan? IdleDuration => shared.IdleDuration;
 
     public override RateLimiterStatistics? GetStatistics() => shared.GetStatistics();
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
+        if (RedisRecentlyFailed)
+        {
+            return local.AttemptAcquire(permitCount);
+        }
+
         try
         {
             return shared.AttemptAcquire(permitCount);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
+            MarkRedisFailed();
             LogFallback(logger, ex.GetType().Name);
             return local.AttemptAcquire(permitCount);
         }
@@ -29,12 +42,18 @@ public sealed partial class RedisWithLocalFallbackRateLimiter(RateLimiter shared
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        if (RedisRecentlyFailed)
+        {
+            return await local.AcquireAsync(permitCount, cancellationToken);
+        }
+
         try
         {
             return await shared.AcquireAsync(permitCount, cancellationToken);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
+            MarkRedisFailed();
             LogFallback(logger, ex.GetType().Name);
             return await local.AcquireAsync(permitCount, cancellationToken);
         }
@@ -50,6 +69,9 @@ public sealed partial class RedisWithLocalFallbackRateLimiter(RateLimiter shared
 
         base.Dispose(disposing);
     }
+
+    private static void MarkRedisFailed() =>
+        Interlocked.Exchange(ref _redisUnavailableUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds);
 
     private static bool IsRedisFailure(Exception ex) =>
         ex is RedisException or RedisTimeoutException or RedisConnectionException or TimeoutException or ObjectDisposedException;

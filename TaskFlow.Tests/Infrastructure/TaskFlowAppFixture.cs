@@ -71,7 +71,7 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
     public static string RandomClientIp() =>
         $"198.51.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
 
-    public HttpClient CreateClient(string resource) => App.CreateHttpClient(resource, "http");
+    public HttpClient CreateClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
 
     public Task<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
