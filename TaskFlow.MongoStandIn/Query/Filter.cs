@@ -583,7 +583,7 @@ internal sealed class PathNode(string[] parts, ValuePredicate predicate) : Filte
     {
         if (i == parts.Length)
         {
-            if (predicate.Test(current))
+            if (predicate.Test(current, ctx))
             {
                 return true;
             }
@@ -650,6 +650,9 @@ internal abstract class ValuePredicate
 
     /// <summary>Tests one value; <c>null</c> means the field is missing.</summary>
     public abstract bool Test(BsonValue? value);
+
+    /// <summary>Tests one value, recording the matched array position where the operator has one ($elemMatch).</summary>
+    public virtual bool Test(BsonValue? value, MatchContext ctx) => Test(value);
 }
 
 internal sealed class EqPredicate(BsonValue value) : ValuePredicate
@@ -805,30 +808,45 @@ internal sealed class ElemMatchPredicate(FilterNode inner, bool valueForm) : Val
 
     public override bool MatchesMissingThroughScalarArray => false;
 
-    public override bool Test(BsonValue? value)
+    public override bool Test(BsonValue? value) => IndexOfMatch(value) >= 0;
+
+    public override bool Test(BsonValue? value, MatchContext ctx)
     {
-        if (value is not BsonArray a)
+        var index = IndexOfMatch(value);
+        if (index < 0)
         {
             return false;
         }
 
-        var ctx = new MatchContext();
-        foreach (var el in a)
+        ctx.ArrayPosition = index;
+        return true;
+    }
+
+    private int IndexOfMatch(BsonValue? value)
+    {
+        if (value is not BsonArray a)
         {
+            return -1;
+        }
+
+        var ctx = new MatchContext();
+        for (var i = 0; i < a.Count; i++)
+        {
+            var el = a[i];
             if (valueForm)
             {
                 if (inner.Matches(new BsonDocument("x", el), ctx))
                 {
-                    return true;
+                    return i;
                 }
             }
             else if (el is BsonDocument d && inner.Matches(d, ctx))
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 }
 
