@@ -73,7 +73,7 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public HttpClient CreateClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
 
-    public Task<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
+    public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
     public Task ExecuteCommandAsync(string resource, string command, CancellationToken ct = default) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, ct);
