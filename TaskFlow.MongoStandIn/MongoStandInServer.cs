@@ -25,6 +25,9 @@ public sealed record MongoStandInOptions
     /// <summary>Whether acknowledged writes are fsynced before the reply (default true).</summary>
     public bool Fsync { get; init; } = true;
 
+    /// <summary>How often documents past a TTL index's expireAfterSeconds are deleted (MongoDB: 60 s).</summary>
+    public TimeSpan TtlMonitorInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Receives diagnostic lines (journal recovery, connection errors).</summary>
     public Action<string>? Log { get; init; }
 }
@@ -66,6 +69,7 @@ public sealed class MongoStandInServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
         var engine = StandInEngine.Open(options.DataDirectory, options.Fsync, options.Log);
+        engine.StartTtlMonitor(options.TtlMonitorInterval);
         var listener = new TcpListener(options.BindAddress, options.Port);
         try
         {

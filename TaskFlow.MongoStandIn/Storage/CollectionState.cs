@@ -76,6 +76,10 @@ internal sealed class CollectionState
 
     public IEnumerable<BsonDocument> Documents => _records.Values;
 
+    public IEnumerable<KeyValuePair<long, BsonDocument>> Records => _records;
+
+    public bool Contains(long recordId) => _records.ContainsKey(recordId);
+
     public BsonDocument? GetById(BsonValue id) => _ids.TryGetValue(id, out var rid) ? _records[rid] : null;
 
     public List<QueryHit> Find(CompiledFilter filter, QueryStats stats, int limit = 0)

@@ -20,8 +20,82 @@ internal sealed class StandInEngine : IAsyncDisposable
     private readonly Action<string>? _log;
     private Journal? _journal;
     private FileStream? _lockFile;
+    private Timer? _ttlTimer;
+    private int _ttlRunning;
+    private volatile bool _disposed;
 
     private StandInEngine(Action<string>? log) => _log = log;
+
+    /// <summary>Starts the TTL monitor: documents past an index's expireAfterSeconds are deleted periodically.</summary>
+    public void StartTtlMonitor(TimeSpan interval)
+    {
+        _ttlTimer = new Timer(_ => RunTtlPass(), null, interval, interval);
+    }
+
+    /// <summary>Deletes expired documents of every collection with a TTL index; returns how many were removed.</summary>
+    public int RunTtlPass()
+    {
+        if (_disposed || Interlocked.Exchange(ref _ttlRunning, 1) != 0)
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        try
+        {
+            var now = DateTime.UtcNow;
+            foreach (var db in _databases.Values)
+            {
+                foreach (var name in db.Collections.Keys)
+                {
+                    removed += WithCollection(db.Name, name, create: false, [], c =>
+                    {
+                        if (c is null || _disposed)
+                        {
+                            return 0;
+                        }
+
+                        var count = 0;
+                        foreach (var index in c.Indexes.Where(i => i.ExpireAfterSeconds is not null && i.Key.ElementCount == 1).ToList())
+                        {
+                            var parts = Bson.Paths.Split(index.LeadingField);
+                            var cutoff = now - TimeSpan.FromSeconds(index.ExpireAfterSeconds!.Value);
+                            var expired = new List<long>();
+                            foreach (var (rid, doc) in c.Records)
+                            {
+                                var dates = Bson.Paths.Collect(doc, parts, expandLeafArrays: true).Where(v => v.BsonType == BsonType.DateTime).ToList();
+                                if (dates.Count > 0 && dates.Min(d => d.ToUniversalTime()) <= cutoff)
+                                {
+                                    expired.Add(rid);
+                                }
+                            }
+
+                            foreach (var rid in expired)
+                            {
+                                if (c.Contains(rid))
+                                {
+                                    c.Delete(rid, []);
+                                    count++;
+                                }
+                            }
+                        }
+
+                        return count;
+                    });
+                }
+            }
+        }
+        catch (Exception ex) when (ex is CommandError or ObjectDisposedException)
+        {
+            _log?.Invoke("ttl monitor: " + ex.Message);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _ttlRunning, 0);
+        }
+
+        return removed;
+    }
 
     public CursorManager Cursors { get; } = new();
 
@@ -302,6 +376,12 @@ internal sealed class StandInEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
+        if (_ttlTimer is not null)
+        {
+            await _ttlTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
         Cursors.Dispose();
         if (_journal is not null)
         {
