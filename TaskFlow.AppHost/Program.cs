@@ -19,7 +19,9 @@ var users = builder.AddProject<Projects.TaskFlow_Users>("users")
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithHttpHealthCheck("/health");
 
+// Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
 var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
+    .WithReplicas(2)
     .WithReference(tasksDb).WaitFor(mongo)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)

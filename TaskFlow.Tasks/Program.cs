@@ -1,3 +1,4 @@
+using TaskFlow.Tasks.Apis;
 using TaskFlow.Tasks.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,5 +7,6 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapTasksApi();
 app.MapTaskFlowOpenApi();
 app.Run();

@@ -1,3 +1,12 @@
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TaskFlow.Tasks.Apis;
+using TaskFlow.Tasks.Infrastructure;
+using TaskFlow.Tasks.IntegrationEvents;
+using TaskFlow.Tasks.Model;
+
 namespace TaskFlow.Tasks.Extensions;
 
 public static class ApplicationServiceExtensions
@@ -5,9 +14,63 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddMongoDBClient("tasksdb");
-        builder.AddRedisClient("redis");
-        builder.AddRabbitMQClient("rabbitmq");
+        // Events are staged in the documents they describe; the library relays them (tasks: tombstones included).
+        builder.AddMongoOutboxRelay(TaskDocument.CollectionName);
+        builder.AddMongoOutboxRelay(CommentDocument.CollectionName, outbox => outbox.TombstoneField = null);
+        builder.AddTaskFlowAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(TasksApi.CallerPolicy, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => Caller.From(context.User) is not null));
+
+        builder.AddTaskCaching();
+
+        builder.Services.AddOptions<UsersServiceOptions>()
+            .Bind(builder.Configuration.GetSection(UsersServiceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient<UserDirectory>((sp, http) =>
+            http.BaseAddress = sp.GetRequiredService<IOptions<UsersServiceOptions>>().Value.BaseAddress);
+
+        builder.Services.AddSingleton<TaskRepository>();
+        builder.Services.AddSingleton<CommentRepository>();
+        builder.Services.AddSingleton<TaskEventOutbox>();
+        builder.Services.AddHostedService<MongoIndexInitializer>();
+        builder.Services.AddScoped<TaskServices>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
         builder.AddTaskFlowOpenApi("TaskFlow Tasks API", "Tasks and their comments.");
+        return builder;
+    }
+
+    /// <summary>
+    /// HybridCache with Redis as L2 over the Aspire-managed connection. Redis is optional for this service: its
+    /// health check reports Degraded (Aspire's own Redis check, which would say Unhealthy, is turned off).
+    /// </summary>
+    private static IHostApplicationBuilder AddTaskCaching(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "redis",
+            sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
+            HealthStatus.Degraded,
+            ["ready"],
+            TimeSpan.FromSeconds(3)));
+
+        builder.Services.AddStackExchangeRedisCache(_ => { });
+        builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, sp) =>
+        {
+            options.InstanceName = "taskflow-tasks:";
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
+        });
+        builder.Services.AddHybridCache(options => options.MaximumPayloadBytes = 1024 * 1024);
+
+        builder.Services.AddOptions<TaskCacheOptions>()
+            .Bind(builder.Configuration.GetSection(TaskCacheOptions.SectionName))
+            .Validate(o => o.Expiration > TimeSpan.Zero && o.LocalExpiration > TimeSpan.Zero && o.LocalExpiration <= o.Expiration,
+                "TaskCache expirations must be positive, the local one no longer than the distributed one.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TaskCache>();
         return builder;
     }
 }

@@ -1,0 +1,184 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+using TaskFlow.Tasks.Model;
+
+namespace TaskFlow.Tasks.Infrastructure;
+
+/// <summary>
+/// A task as stored in the <c>tasks</c> collection. Besides the API fields it carries the outbox
+/// (<c>pendingEvents</c>, written in the same single-document write as the change it describes) and, once deleted,
+/// the tombstone time <c>deletedAt</c>, kept until the messaging relay has published <c>task.deleted</c>.
+/// Priority is stored as its rank so that sorting by it is semantic (low &lt; medium &lt; high &lt; urgent).
+/// </summary>
+[BsonIgnoreExtraElements]
+public sealed class TaskDocument
+{
+    public const string CollectionName = "tasks";
+
+    [BsonId]
+    public required string Id { get; init; }
+
+    [BsonElement(TaskFields.OwnerId)]
+    public required string OwnerId { get; init; }
+
+    [BsonElement(TaskFields.Title)]
+    public required string Title { get; init; }
+
+    [BsonElement(TaskFields.Description)]
+    public string? Description { get; init; }
+
+    [BsonElement(TaskFields.Status)]
+    public required string Status { get; init; }
+
+    [BsonElement(TaskFields.Priority)]
+    public required int Priority { get; init; }
+
+    [BsonElement(TaskFields.DueDate)]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public DateTime? DueDate { get; init; }
+
+    [BsonElement(TaskFields.AssigneeId)]
+    public string? AssigneeId { get; init; }
+
+    [BsonElement(TaskFields.Tags)]
+    public required List<string> Tags { get; init; }
+
+    [BsonElement(TaskFields.CreatedAt)]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public required DateTime CreatedAt { get; init; }
+
+    [BsonElement(TaskFields.UpdatedAt)]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public required DateTime UpdatedAt { get; init; }
+
+    [BsonElement(TaskFields.Version)]
+    public required long Version { get; init; }
+
+    [BsonElement(TaskFields.DeletedAt)]
+    [BsonIgnoreIfNull]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public DateTime? DeletedAt { get; init; }
+
+    /// <summary>Only written, never read back by the service: the relay owns it after the write.</summary>
+    [BsonElement(TaskFields.PendingEvents)]
+    [BsonIgnoreIfNull]
+    public List<BsonDocument>? PendingEvents { get; init; }
+
+    public static TaskDocument From(TaskItem task, IEnumerable<BsonDocument> pendingEvents) => new()
+    {
+        Id = task.Id,
+        OwnerId = task.OwnerId,
+        Title = task.Title,
+        Description = task.Description,
+        Status = task.Status.ToApiName(),
+        Priority = (int)task.Priority,
+        DueDate = task.DueDate,
+        AssigneeId = task.AssigneeId,
+        Tags = [.. task.Tags],
+        CreatedAt = task.CreatedAt,
+        UpdatedAt = task.UpdatedAt,
+        Version = task.Version,
+        PendingEvents = [.. pendingEvents],
+    };
+
+    public TaskItem ToItem() => new()
+    {
+        Id = Id,
+        OwnerId = OwnerId,
+        Title = Title,
+        Description = Description,
+        // A status written by a newer version of the service is shown as todo rather than failing the read.
+        Status = TaskEnumNames.Statuses.GetValueOrDefault(Status, TaskItemStatus.Todo),
+        Priority = Enum.IsDefined((TaskPriority)Priority) ? (TaskPriority)Priority : TaskPriority.Medium,
+        DueDate = DueDate,
+        AssigneeId = AssigneeId,
+        Tags = Tags,
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+        Version = Version,
+    };
+}
+
+/// <summary>The projection used for visibility and version checks: no text, no outbox.</summary>
+[BsonIgnoreExtraElements]
+public sealed class TaskHeadDocument
+{
+    [BsonId]
+    public required string Id { get; init; }
+
+    [BsonElement(TaskFields.OwnerId)]
+    public required string OwnerId { get; init; }
+
+    [BsonElement(TaskFields.AssigneeId)]
+    public string? AssigneeId { get; init; }
+
+    [BsonElement(TaskFields.Version)]
+    public required long Version { get; init; }
+
+    public TaskHead ToHead() => new(Id, OwnerId, AssigneeId, Version);
+}
+
+/// <summary>A comment in the <c>comments</c> collection, with its own outbox for <c>task.comment.added</c>.</summary>
+[BsonIgnoreExtraElements]
+public sealed class CommentDocument
+{
+    public const string CollectionName = "comments";
+
+    [BsonId]
+    public required string Id { get; init; }
+
+    [BsonElement("taskId")]
+    public required string TaskId { get; init; }
+
+    [BsonElement("authorId")]
+    public required string AuthorId { get; init; }
+
+    [BsonElement("body")]
+    public required string Body { get; init; }
+
+    [BsonElement("createdAt")]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public required DateTime CreatedAt { get; init; }
+
+    [BsonElement(TaskFields.PendingEvents)]
+    [BsonIgnoreIfNull]
+    public List<BsonDocument>? PendingEvents { get; init; }
+
+    public static CommentDocument From(TaskComment comment, IEnumerable<BsonDocument> pendingEvents) => new()
+    {
+        Id = comment.Id,
+        TaskId = comment.TaskId,
+        AuthorId = comment.AuthorId,
+        Body = comment.Body,
+        CreatedAt = comment.CreatedAt,
+        PendingEvents = [.. pendingEvents],
+    };
+
+    public TaskComment ToComment() => new()
+    {
+        Id = Id,
+        TaskId = TaskId,
+        AuthorId = AuthorId,
+        Body = Body,
+        CreatedAt = CreatedAt,
+    };
+}
+
+/// <summary>Element names, shared by mappings, filters and index definitions.</summary>
+public static class TaskFields
+{
+    public const string Id = "_id";
+    public const string OwnerId = "ownerId";
+    public const string Title = "title";
+    public const string Description = "description";
+    public const string Status = "status";
+    public const string Priority = "priority";
+    public const string DueDate = "dueDate";
+    public const string AssigneeId = "assigneeId";
+    public const string Tags = "tags";
+    public const string CreatedAt = "createdAt";
+    public const string UpdatedAt = "updatedAt";
+    public const string Version = "version";
+    public const string DeletedAt = "deletedAt";
+    public const string PendingEvents = "pendingEvents";
+}

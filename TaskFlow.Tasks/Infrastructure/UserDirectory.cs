@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace TaskFlow.Tasks.Infrastructure;
+
+public enum UserLookup
+{
+    Exists,
+    NotFound,
+
+    /// <summary>The Users service did not give an answer (down, timing out, refusing): the caller gets a 503.</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// Answers "does this user exist?" by asking the Users service (<c>GET /users/{id}</c>) through service discovery
+/// and the resilient HttpClient pipeline from ServiceDefaults, with the caller's own bearer token. Positive answers
+/// are cached briefly (users are never deleted); negative ones are not, so a user who registers a moment later can
+/// be assigned at once.
+/// </summary>
+public sealed partial class UserDirectory(
+    HttpClient http,
+    HybridCache cache,
+    IConnectionMultiplexer redis,
+    IOptions<UsersServiceOptions> options,
+    ILogger<UserDirectory> logger)
+{
+    private const HybridCacheEntryFlags ReadOnly =
+        HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
+
+    public async Task<UserLookup> FindAsync(string userId, string? authorization, CancellationToken cancellationToken)
+    {
+        var key = $"user-exists:{userId}";
+        var l2 = redis.IsConnected ? HybridCacheEntryFlags.None : HybridCacheEntryFlags.DisableDistributedCache;
+        var known = await cache.GetOrCreateAsync(key, static _ => ValueTask.FromResult(false), new HybridCacheEntryOptions { Flags = ReadOnly | l2 }, cancellationToken: cancellationToken);
+        if (known)
+        {
+            return UserLookup.Exists;
+        }
+
+        var answer = await AskUsersServiceAsync(userId, authorization, cancellationToken);
+        if (answer == UserLookup.Exists)
+        {
+            var ttl = options.Value.ExistenceCacheDuration;
+            await cache.SetAsync(key, true, new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = l2 }, cancellationToken: cancellationToken);
+        }
+
+        return answer;
+    }
+
+    private async Task<UserLookup> AskUsersServiceAsync(string userId, string? authorization, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"users/{Uri.EscapeDataString(userId)}");
+        if (!string.IsNullOrEmpty(authorization) && AuthenticationHeaderValue.TryParse(authorization, out var header))
+        {
+            request.Headers.Authorization = header;
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    return UserLookup.Exists;
+                case HttpStatusCode.NotFound:
+                    return UserLookup.NotFound;
+                default:
+                    LogUnexpectedStatus(logger, (int)response.StatusCode);
+                    return UserLookup.Unavailable;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+                                       or Polly.Timeout.TimeoutRejectedException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogUnavailable(logger, ex.GetType().Name);
+            return UserLookup.Unavailable;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Users service answered {StatusCode} to a user lookup")]
+    private static partial void LogUnexpectedStatus(ILogger logger, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Users service unreachable for a user lookup ({Failure})")]
+    private static partial void LogUnavailable(ILogger logger, string failure);
+}
+
+public sealed class UsersServiceOptions
+{
+    public const string SectionName = "UsersService";
+
+    /// <summary>Resolved through service discovery ("users" is the AppHost resource name).</summary>
+    [Required]
+    public Uri BaseAddress { get; set; } = new("http://users/");
+
+    /// <summary>How long "this user exists" is remembered.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ExistenceCacheDuration { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+
+namespace TaskFlow.Tasks.Model;
+
+/// <summary>Where a task stands. The JSON names are the API's (<c>todo</c>, <c>in_progress</c>, <c>done</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TaskItemStatus>))]
+public enum TaskItemStatus
+{
+    [JsonStringEnumMemberName("todo")]
+    Todo,
+
+    [JsonStringEnumMemberName("in_progress")]
+    InProgress,
+
+    [JsonStringEnumMemberName("done")]
+    Done,
+}
+
+/// <summary>How urgent a task is. The numeric values are the rank used for sorting, lowest first.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TaskPriority>))]
+public enum TaskPriority
+{
+    [JsonStringEnumMemberName("low")]
+    Low = 0,
+
+    [JsonStringEnumMemberName("medium")]
+    Medium = 1,
+
+    [JsonStringEnumMemberName("high")]
+    High = 2,
+
+    [JsonStringEnumMemberName("urgent")]
+    Urgent = 3,
+}
+
+/// <summary>The API spelling of the enums, for parsing input and writing messages.</summary>
+public static class TaskEnumNames
+{
+    public static readonly IReadOnlyDictionary<string, TaskItemStatus> Statuses = new Dictionary<string, TaskItemStatus>(StringComparer.Ordinal)
+    {
+        ["todo"] = TaskItemStatus.Todo,
+        ["in_progress"] = TaskItemStatus.InProgress,
+        ["done"] = TaskItemStatus.Done,
+    };
+
+    public static readonly IReadOnlyDictionary<string, TaskPriority> Priorities = new Dictionary<string, TaskPriority>(StringComparer.Ordinal)
+    {
+        ["low"] = TaskPriority.Low,
+        ["medium"] = TaskPriority.Medium,
+        ["high"] = TaskPriority.High,
+        ["urgent"] = TaskPriority.Urgent,
+    };
+
+    public static string ToApiName(this TaskItemStatus status) => status switch
+    {
+        TaskItemStatus.Todo => "todo",
+        TaskItemStatus.InProgress => "in_progress",
+        TaskItemStatus.Done => "done",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static string ToApiName(this TaskPriority priority) => priority switch
+    {
+        TaskPriority.Low => "low",
+        TaskPriority.Medium => "medium",
+        TaskPriority.High => "high",
+        TaskPriority.Urgent => "urgent",
+        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
+    };
+
+    public static string StatusList => string.Join(", ", Statuses.Keys);
+
+    public static string PriorityList => string.Join(", ", Priorities.Keys);
+}
