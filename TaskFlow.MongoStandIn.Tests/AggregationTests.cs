@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoDB.Driver.Linq;
 
 namespace TaskFlow.MongoStandIn.Tests;
 
@@ -116,6 +117,27 @@ public sealed class AggregationTests : IAsyncLifetime
         Assert.Equal([3, 2, 3], perOwner.Select(p => p.Count));
         Assert.Equal([18, 11, 15], perOwner.Select(p => p.Sum));
         Assert.Equal(4, await tasks.CountDocumentsAsync(t => t.Priority >= 3, new CountOptions { Skip = 1, Limit = 4 }));
+    }
+
+    [Fact]
+    public async Task Linq_queryable_translates_to_pipelines_the_server_runs()
+    {
+        var tasks = _db.GetCollection<TaskItem>("linq");
+        await tasks.InsertManyAsync(Enumerable.Range(1, 12).Select(i => new TaskItem { Title = "t" + i, Owner = i % 2 == 0 ? "ann" : "bob", Priority = i, Tags = i % 4 == 0 ? ["x"] : [] }));
+        var q = tasks.AsQueryable();
+        var titles = await q.Where(t => t.Owner == "ann" && t.Priority > 4).OrderByDescending(t => t.Priority).Select(t => t.Title).ToListAsync();
+        Assert.Equal(["t12", "t10", "t8", "t6"], titles);
+        var shaped = await q.Where(t => t.Tags.Any()).Select(t => new { t.Title, Double = t.Priority * 2, TagCount = t.Tags.Count }).ToListAsync();
+        Assert.Equal([8, 16, 24], shaped.Select(s => s.Double).Order());
+        Assert.All(shaped, s => Assert.Equal(1, s.TagCount));
+        Assert.True(await q.AnyAsync(t => t.Priority == 7));
+        Assert.False(await q.AnyAsync(t => t.Priority == 70));
+        Assert.Equal(6, await q.CountAsync(t => t.Owner == "bob"));
+        Assert.Equal(78, await q.SumAsync(t => t.Priority));
+        var first = await q.OrderBy(t => t.Priority).Skip(2).FirstAsync();
+        Assert.Equal(3, first.Priority);
+        var groups = await q.GroupBy(t => t.Owner).Select(g => new { Owner = g.Key, Max = g.Max(t => t.Priority) }).OrderBy(g => g.Owner).ToListAsync();
+        Assert.Equal([12, 11], groups.Select(g => g.Max));
     }
 
     [Fact]

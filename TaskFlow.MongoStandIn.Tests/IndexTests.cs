@@ -134,6 +134,10 @@ public sealed class IndexTests(MongoFixture fixture)
         Assert.Equal(2, byIn["nReturned"].ToInt32());
         Assert.Equal(2, byIn["totalDocsExamined"].ToInt32());
 
+        var range = await Explain("{email: {$gte: 'user2990@x.io', $lt: 'user2999@x.io'}}");
+        Assert.Equal(9, range["nReturned"].ToInt32());
+        Assert.Equal(9, range["totalDocsExamined"].ToInt32());
+
         var scan = await Explain("{n: 1234}");
         Assert.Equal(1, scan["nReturned"].ToInt32());
         Assert.Equal(count, scan["totalDocsExamined"].ToInt32());
@@ -147,6 +151,28 @@ public sealed class IndexTests(MongoFixture fixture)
             });
             return result["executionStats"].AsBsonDocument;
         }
+    }
+
+    [Fact]
+    public async Task Range_queries_over_indexes_keep_array_and_type_semantics()
+    {
+        var c = _db.GetCollection<BsonDocument>("ranges");
+        await c.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(D("{a: 1}")));
+        await c.InsertManyAsync(
+        [
+            D("{_id: 1, a: [1, 20]}"),
+            D("{_id: 2, a: 7}"),
+            D("{_id: 3, a: '8'}"),
+            D("{_id: 4}"),
+            D("{_id: 5, a: 12.5}"),
+            D("{_id: 6, a: NumberLong(5)}"),
+        ]);
+        async Task<int[]> Ids(string filter) => (await c.Find(D(filter)).Sort(D("{_id: 1}")).ToListAsync()).Select(d => d["_id"].ToInt32()).ToArray();
+        Assert.Equal(new[] { 1, 2 }, await Ids("{a: {$gt: 5, $lt: 10}}"));
+        Assert.Equal(new[] { 1, 2, 5, 6 }, await Ids("{a: {$gte: 5}}"));
+        Assert.Equal(new[] { 1, 6 }, await Ids("{a: {$lte: 5}}"));
+        Assert.Equal(new[] { 3 }, await Ids("{a: {$gt: ''}}"));
+        Assert.Equal(new[] { 2 }, await Ids("{a: {$gt: 5, $lt: 10}, _id: {$ne: 1}}"));
     }
 
     [StandInFact]

@@ -3,6 +3,8 @@ using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Query;
 
+internal sealed record KeyRange(BsonValue? Lower, bool LowerInclusive, BsonValue? Upper, bool UpperInclusive);
+
 /// <summary>Extracts the conjunctive equality conditions of a filter that an index can answer.</summary>
 internal static class QueryPlanner
 {
@@ -52,6 +54,71 @@ internal static class QueryPlanner
             if (values is not null && values.All(Indexable))
             {
                 result[e.Name] = values;
+            }
+        }
+    }
+
+    /// <summary>Top-level range conditions ($gt/$gte/$lt/$lte) per path, both bounds in one type bracket.</summary>
+    public static Dictionary<string, KeyRange> Ranges(BsonDocument filter)
+    {
+        var result = new Dictionary<string, KeyRange>(StringComparer.Ordinal);
+        CollectRanges(filter, result);
+        return result;
+    }
+
+    private static void CollectRanges(BsonDocument filter, Dictionary<string, KeyRange> result)
+    {
+        foreach (var e in filter)
+        {
+            if (e.Name == "$and" && e.Value is BsonArray and)
+            {
+                foreach (var d in and.OfType<BsonDocument>())
+                {
+                    CollectRanges(d, result);
+                }
+
+                continue;
+            }
+
+            if (e.Name.StartsWith('$') || result.ContainsKey(e.Name) || e.Value is not BsonDocument ops || ops.ElementCount == 0 || !ops.GetElement(0).Name.StartsWith('$'))
+            {
+                continue;
+            }
+
+            BsonValue? lower = null;
+            BsonValue? upper = null;
+            var lowerInclusive = true;
+            var upperInclusive = true;
+            foreach (var op in ops)
+            {
+                if (!Indexable(op.Value) || op.Value.BsonType == BsonType.Document)
+                {
+                    continue;
+                }
+
+                switch (op.Name)
+                {
+                    case "$gt":
+                    case "$gte":
+                        lower = op.Value;
+                        lowerInclusive = op.Name == "$gte";
+                        break;
+                    case "$lt":
+                    case "$lte":
+                        upper = op.Value;
+                        upperInclusive = op.Name == "$lte";
+                        break;
+                }
+            }
+
+            if (lower is not null && upper is not null && BsonOrder.Rank(lower) != BsonOrder.Rank(upper))
+            {
+                upper = null;
+            }
+
+            if (lower is not null || upper is not null)
+            {
+                result[e.Name] = new KeyRange(lower, lowerInclusive, upper, upperInclusive);
             }
         }
     }

@@ -159,6 +159,34 @@ internal sealed class CollectionState
             return rids.Select(r => (r, _records[r]));
         }
 
+        var ranges = QueryPlanner.Ranges(filter.Source);
+        if (ranges.Count > 0)
+        {
+            foreach (var index in _indexes)
+            {
+                if (index.IsText || index.Partial is not null || !ranges.TryGetValue(index.LeadingField, out var range))
+                {
+                    continue;
+                }
+
+                // on a multikey index, different elements may satisfy each bound: use one bound only
+                if (index.Multikey && range.Lower is not null)
+                {
+                    range = range with { Upper = null };
+                }
+
+                stats.Stage = "IXSCAN";
+                stats.IndexName = index.Name;
+                var rids = new SortedSet<long>();
+                foreach (var rid in index.LookupLeadingRange(range, () => stats.KeysExamined++))
+                {
+                    rids.Add(rid);
+                }
+
+                return rids.Select(r => (r, _records[r]));
+            }
+        }
+
         stats.Stage = "COLLSCAN";
         return _records.Select(kv => (kv.Key, kv.Value));
     }

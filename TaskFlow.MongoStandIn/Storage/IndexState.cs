@@ -264,9 +264,18 @@ internal sealed class IndexState
         return result;
     }
 
+    /// <summary>Whether any document ever produced several keys (an array in an indexed field).</summary>
+    public bool Multikey { get; private set; }
+
     public void Add(long recordId, BsonDocument doc)
     {
-        foreach (var k in KeysOf(doc))
+        var keys = KeysOf(doc);
+        if (keys.Count > 1 || keys.Any(k => k.Any(v => v.BsonType == BsonType.Undefined)))
+        {
+            Multikey = true;
+        }
+
+        foreach (var k in keys)
         {
             _entries.Add(new IndexEntry(k, recordId));
         }
@@ -322,6 +331,45 @@ internal sealed class IndexState
         foreach (var e in _entries.GetViewBetween(new IndexEntry(lo, long.MinValue), new IndexEntry(hi, long.MaxValue)))
         {
             onKey();
+            yield return e.RecordId;
+        }
+    }
+
+    /// <summary>Record ids whose leading key lies between the bounds, within the bounds' type bracket.</summary>
+    public IEnumerable<long> LookupLeadingRange(KeyRange range, Action onKey)
+    {
+        var (lower, lowerInclusive, upper, upperInclusive) = range;
+        var rank = BsonOrder.Rank(lower ?? upper);
+        var lo = new BsonValue[_fields.Count];
+        var hi = new BsonValue[_fields.Count];
+        lo[0] = lower ?? BsonMinKey.Value;
+        hi[0] = upper ?? BsonMaxKey.Value;
+        for (var i = 1; i < _fields.Count; i++)
+        {
+            lo[i] = BsonMinKey.Value;
+            hi[i] = BsonMaxKey.Value;
+        }
+
+        foreach (var e in _entries.GetViewBetween(new IndexEntry(lo, long.MinValue), new IndexEntry(hi, long.MaxValue)))
+        {
+            onKey();
+            var r = BsonOrder.Rank(e.Key[0]);
+            if (r < rank)
+            {
+                continue;
+            }
+
+            if (r > rank)
+            {
+                yield break;
+            }
+
+            if ((!lowerInclusive && lower is not null && BsonOrder.Compare(e.Key[0], lower) == 0)
+                || (!upperInclusive && upper is not null && BsonOrder.Compare(e.Key[0], upper) == 0))
+            {
+                continue;
+            }
+
             yield return e.RecordId;
         }
     }
