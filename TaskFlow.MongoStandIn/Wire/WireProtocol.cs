@@ -128,7 +128,7 @@ internal static class WireProtocol
             {
                 if (body.Contains(id))
                 {
-                    throw new CommandError(40413, $"Duplicate field {id} in OP_MSG document sequence and body");
+                    throw new WireFormatException($"duplicate field {id} in OP_MSG document sequence and body");
                 }
 
                 body[id] = docs;
