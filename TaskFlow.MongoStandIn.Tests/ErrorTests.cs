@@ -41,8 +41,13 @@ public sealed class ErrorTests(MongoFixture fixture)
     {
         var c = _db.GetCollection<BsonDocument>("unsupported");
         await c.InsertOneAsync(D("{a: 'x'}"));
-        var where = await Assert.ThrowsAsync<MongoCommandException>(() => c.Find(D("{$where: 'this.a == 1'}")).ToListAsync());
-        Assert.True(where.Code is 238 or 2, $"code {where.Code}");
+        if (!fixture.IsRealMongo)
+        {
+            // MongoDB runs $where in JavaScript; the stand-in has no JavaScript engine
+            var where = await Assert.ThrowsAsync<MongoCommandException>(() => c.Find(D("{$where: 'this.a == 1'}")).ToListAsync());
+            Assert.Equal(238, where.Code);
+        }
+
         var near = await Assert.ThrowsAsync<MongoCommandException>(() => c.Find(D("{loc: {$near: [0, 0]}}")).ToListAsync());
         Assert.NotEqual(0, near.Code);
         var geoIndex = await Assert.ThrowsAsync<MongoCommandException>(() => c.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(D("{loc: '2d'}"))))
