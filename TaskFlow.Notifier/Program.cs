@@ -1,4 +1,6 @@
+using TaskFlow.Notifier.Apis;
 using TaskFlow.Notifier.Extensions;
+using TaskFlow.Notifier.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -6,5 +8,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapTaskFlowOpenApi();
-app.Run();
+app.MapNotificationsApi();
+await app.MigrateNotificationsDatabaseAsync();
+await app.RunAsync();

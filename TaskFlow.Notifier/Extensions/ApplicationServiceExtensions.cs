@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TaskFlow.Messaging.Contracts;
 using TaskFlow.Notifier.Infrastructure;
+using TaskFlow.Notifier.IntegrationEvents;
 
 namespace TaskFlow.Notifier.Extensions;
 
@@ -6,9 +9,32 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb");
-        builder.AddRabbitMQClient("rabbitmq");
+        builder.AddNpgsqlDbContext<NotificationsDbContext>(NotifierResources.Database);
+        builder.AddRabbitMQClient(NotifierResources.Broker);
+        builder.AddTaskFlowAuthentication();
         builder.AddTaskFlowOpenApi("TaskFlow Notifications API", "The caller's notification inbox and its live stream.");
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Task events → notifications (queue "notifier", its retry queue and dead-letter queue "notifier.dlq").
+        builder.AddIntegrationEventConsumer(NotifierResources.Queue)
+            .AddHandler<TaskCreated, TaskNotificationHandler>()
+            .AddHandler<TaskUpdated, TaskNotificationHandler>()
+            .AddHandler<TaskAssigned, TaskNotificationHandler>()
+            .AddHandler<TaskCommentAdded, TaskNotificationHandler>();
+
+        // Live streams on every replica hear every new notification through PostgreSQL LISTEN/NOTIFY.
+        builder.Services.AddSingleton<NotificationStreamHub>();
+        builder.Services.AddSingleton<NotificationFanout>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationFanout>());
+        builder.Services.AddHealthChecks().AddCheck<FanoutHealthCheck>("notification-fanout", HealthStatus.Degraded, ["ready"]);
         return builder;
+    }
+
+    private sealed class FanoutHealthCheck(NotificationFanout fanout) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(fanout.Listening
+                ? HealthCheckResult.Healthy("Listening for new notifications.")
+                : new HealthCheckResult(context.Registration.FailureStatus, "Not listening for new notifications (live streams paused)."));
     }
 }

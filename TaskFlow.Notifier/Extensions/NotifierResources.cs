@@ -1,0 +1,14 @@
+namespace TaskFlow.Notifier;
+
+/// <summary>Names of the AppHost resources and broker objects the Notifier uses.</summary>
+public static class NotifierResources
+{
+    public const string Database = "notificationsdb";
+    public const string Broker = "rabbitmq";
+
+    /// <summary>The Notifier's durable queue (also <c>notifier.retry</c> and the dead-letter queue <c>notifier.dlq</c>).</summary>
+    public const string Queue = "notifier";
+
+    /// <summary>PostgreSQL NOTIFY channel fanning new notifications out to every replica's live streams.</summary>
+    public const string NotifyChannel = "taskflow_notifications";
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Npgsql;
+using TaskFlow.Notifier.Model;
+
+namespace TaskFlow.Notifier.Infrastructure;
+
+/// <summary>The payload of one PostgreSQL NOTIFY: who gets which new notification.</summary>
+public sealed record NotificationSignal(Guid UserId, NotificationView Notification)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    public string ToPayload() => JsonSerializer.Serialize(this, JsonOptions);
+}
+
+/// <summary>
+/// Cross-replica fan-out for live streams through PostgreSQL LISTEN/NOTIFY. The handler that stores a notification
+/// issues <c>pg_notify</c> in the same transaction, so PostgreSQL delivers the signal only if the notification was
+/// committed, to every replica listening, whichever replica consumed the event. Chosen over Redis pub/sub or
+/// per-replica RabbitMQ queues because it needs no extra dependency and is transactional with the write.
+/// A replica that loses its listening connection reconnects; a stream may miss live events in that gap, the inbox
+/// does not.
+/// </summary>
+public sealed partial class NotificationFanout(
+    IConfiguration configuration,
+    NotificationStreamHub hub,
+    ILogger<NotificationFanout> logger) : BackgroundService
+{
+    public bool Listening { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = configuration.GetConnectionString(NotifierResources.Database)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{NotifierResources.Database} is missing.");
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand($"LISTEN {NotifierResources.NotifyChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                Listening = true;
+                failures = 0;
+                LogListening(logger, NotifierResources.NotifyChannel);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or System.IO.IOException or InvalidOperationException or TimeoutException)
+            {
+                Listening = false;
+                failures++;
+                LogListenFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, failures)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        Listening = false;
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<NotificationSignal>(e.Payload, NotificationSignal.JsonOptions) is { } signal)
+            {
+                hub.Publish(signal.UserId, signal.Notification);
+            }
+        }
+        catch (JsonException ex)
+        {
+            LogBadPayload(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for new notifications on {Channel}")]
+    private static partial void LogListening(ILogger logger, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for new notifications failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring an unreadable notification signal")]
+    private static partial void LogBadPayload(ILogger logger, Exception exception);
+}
