@@ -13,11 +13,33 @@ var redis = builder.AddTaskFlowRedis("redis");
 var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq");
 
 // Services.
+// Users: the bootstrap admin comes from parameters (its password generated once and kept in the AppHost's user
+// secrets unless given). Tokens are signed with the secret jwt-signing-key (a PEM; required when publishing);
+// without it, Users generates a development key under the data root, shared by all its replicas.
+var adminEmail = builder.AddParameter("users-admin-email", "admin@taskflow.local", publishValueAsDefault: true);
+var adminPassword = builder.AddParameter("users-admin-password",
+    new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 var users = builder.AddProject<Projects.TaskFlow_Users>("users")
     .WithReference(usersDb).WaitFor(postgres)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithEnvironment("Users__Admin__Email", adminEmail)
+    .WithEnvironment("Users__Admin__Password", adminPassword)
     .WithHttpHealthCheck("/health");
+if (builder.ExecutionContext.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-signing-key"]))
+{
+    users.WithEnvironment("Users__Tokens__SigningKey", builder.AddParameter("jwt-signing-key", secret: true));
+}
+else
+{
+    users.WithEnvironment("Users__Tokens__KeyDirectory", Path.Combine(settings.DataRoot, "users", "keys"));
+}
+
+if (!string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-previous-signing-key"]))
+{
+    // Rotation: the key that signed tokens still in circulation stays published in the JWKS until they expire.
+    users.WithEnvironment("Users__Tokens__PreviousSigningKeys__0", builder.AddParameter("jwt-previous-signing-key", secret: true));
+}
 
 // Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
 var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using TaskFlow.ServiceDefaults.Authentication;
+using TaskFlow.Users.Infrastructure.Tokens;
+
+namespace TaskFlow.Users.Apis;
+
+/// <summary>
+/// OpenID discovery metadata and the JWKS, so every service validates tokens with the standard JwtBearer handler
+/// and picks up rotated keys by itself. Addresses are built from the request, so they work however the service is
+/// reached (service discovery, a proxy, a direct port).
+/// </summary>
+public static class DiscoveryApi
+{
+    public const string DiscoveryPath = "/.well-known/openid-configuration";
+    public const string JwksPath = "/.well-known/jwks.json";
+
+    public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder app)
+    {
+        var wellKnown = app.MapGroup("").WithTags("Discovery").AllowAnonymous();
+        wellKnown.MapGet(DiscoveryPath, GetConfiguration)
+            .WithName("OpenIdConfiguration")
+            .WithSummary("OpenID discovery metadata of the token issuer");
+        wellKnown.MapGet(JwksPath, GetKeys)
+            .WithName("JsonWebKeySet")
+            .WithSummary("Public keys that verify access tokens (current and previous)");
+        return app;
+    }
+
+    public static Ok<OpenIdConfiguration> GetConfiguration(HttpRequest request, IOptions<JwtValidationOptions> jwt)
+    {
+        var baseAddress = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return TypedResults.Ok(new OpenIdConfiguration(
+            Issuer: jwt.Value.Issuer,
+            JwksUri: baseAddress + JwksPath,
+            TokenEndpoint: baseAddress + "/users/login",
+            GrantTypesSupported: [TokensApi.PasswordGrant, TokensApi.RefreshTokenGrant],
+            TokenEndpointAuthMethodsSupported: ["none"],
+            ResponseTypesSupported: ["token"],
+            SubjectTypesSupported: ["public"],
+            IdTokenSigningAlgValuesSupported: [SecurityAlgorithms.RsaSha256],
+            ClaimsSupported: [TokenClaims.Subject, TokenClaims.Email, TokenClaims.Name, TokenClaims.Role, TokenClaims.SessionId]));
+    }
+
+    public static Ok<JsonWebKeySetResponse> GetKeys(SigningKeyRing keys, HttpResponse response)
+    {
+        // Short caching: validators refetch on an unknown kid anyway, and a rotation should spread within minutes.
+        response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Ok(new JsonWebKeySetResponse([.. keys.PublicKeys.Select(key =>
+        {
+            var parameters = key.Parameters;
+            return new PublicJsonWebKey("RSA", "sig", SecurityAlgorithms.RsaSha256, key.KeyId,
+                Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent));
+        })]));
+    }
+}

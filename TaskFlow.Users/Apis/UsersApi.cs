@@ -1,0 +1,183 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TaskFlow.Users.Extensions;
+using TaskFlow.Users.Infrastructure;
+using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.IntegrationEvents;
+using TaskFlow.Users.Model;
+
+namespace TaskFlow.Users.Apis;
+
+/// <summary>Accounts: registration, the caller's profile, profiles of others, and the admin-only list and roles.</summary>
+public static class UsersApi
+{
+    public const string AdminPolicy = "admin";
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/users").WithTags("Users");
+
+        users.MapPost("/register", Register)
+            .AllowAnonymous()
+            .WithName("RegisterUser")
+            .WithSummary("Create an account")
+            .WithDescription("Registers a user with the `user` role. The email is unique case-insensitively; the password has at least 8 characters; the display name 1-100.");
+
+        users.MapGet("/me", GetMe)
+            .RequireAuthorization()
+            .WithName("GetCurrentUser")
+            .WithSummary("The caller's account");
+
+        users.MapPut("/me", UpdateMe)
+            .RequireAuthorization()
+            .WithName("UpdateCurrentUser")
+            .WithSummary("Change the caller's display name");
+
+        users.MapGet("/{id:guid}", GetUser)
+            .RequireAuthorization()
+            .WithName("GetUser")
+            .WithSummary("An account by id")
+            .WithDescription("The full account for the account itself and admins; only `id` and `displayName` for anyone else.");
+
+        users.MapGet("", ListUsers)
+            .RequireAuthorization(AdminPolicy)
+            .WithName("ListUsers")
+            .WithSummary("All accounts, oldest first (admin)")
+            .WithDescription("Cursor paging: pass `nextCursor` of a page as `cursor` to get the next one; `limit` is 1-100, default 20.");
+
+        users.MapPut("/{id:guid}/roles", SetRoles)
+            .RequireAuthorization(AdminPolicy)
+            .WithName("SetUserRoles")
+            .WithSummary("Replace an account's roles (admin)");
+
+        return app;
+    }
+
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        var errors = UserRules.ValidateRegistration(request.Email, request.Password, request.DisplayName);
+        if (!errors.IsEmpty || request is not { Email: { } email, Password: { } password, DisplayName: { } displayName })
+        {
+            return Problems.Validation(errors);
+        }
+
+        email = EmailAddress.Normalize(email);
+        // The cheap check first; the unique index settles a race between two registrations of one address.
+        if (await services.Db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+        {
+            return Problems.EmailTaken();
+        }
+
+        var hash = await services.Passwords.HashAsync(password, cancellationToken);
+        var user = User.Register(email, displayName, hash, services.Time.GetUtcNow());
+        services.Db.Users.Add(user);
+        services.Events.Registered(user);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.EmailTaken();
+        }
+
+        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, NotFound>> GetMe(
+        ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == principal.GetUserId(), cancellationToken);
+        return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound>> UpdateMe(
+        UpdateProfileRequest request, ClaimsPrincipal principal, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        var errors = UserRules.ValidateProfile(request.DisplayName);
+        if (!errors.IsEmpty || request.DisplayName is not { } displayName)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == principal.GetUserId(), cancellationToken);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (user.Rename(displayName, services.Time.GetUtcNow()))
+        {
+            services.Events.Updated(user);
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, Ok<PublicUserResponse>, NotFound>> GetUser(
+        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var seesEverything = user.Id == principal.GetUserId() || principal.IsInRole(Roles.Admin);
+        return seesEverything ? TypedResults.Ok(UserResponse.From(user)) : TypedResults.Ok(PublicUserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
+        int? limit, string? cursor, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = UserRules.ValidatePage(limit, cursor, out var after);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var pageSize = limit ?? UserRules.DefaultPageSize;
+        var query = db.Users.AsNoTracking();
+        if (after is not null)
+        {
+            query = query.Where(u => EF.Functions.GreaterThan(ValueTuple.Create(u.CreatedAt, u.Id), ValueTuple.Create(after.CreatedAt, after.Id)));
+        }
+
+        // One row more than asked tells whether another page exists, without a COUNT.
+        var rows = await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var page = rows.Take(pageSize).ToList();
+        var next = rows.Count > pageSize ? UserCursor.After(page[^1]).ToString() : null;
+        return TypedResults.Ok(new UserPage([.. page.Select(UserResponse.From)], next));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound>> SetRoles(
+        Guid id, SetRolesRequest request, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        var errors = UserRules.ValidateRoles(request.Roles);
+        if (!errors.IsEmpty || request.Roles is not { } roles)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (user.SetRoles(roles.OfType<string>(), services.Time.GetUtcNow()))
+        {
+            services.Events.Updated(user);
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+}
+
+/// <summary>What the account handlers need, bundled.</summary>
+public sealed record UserServices(UsersDbContext Db, PasswordHashing Passwords, UserEventStaging Events, TimeProvider Time);

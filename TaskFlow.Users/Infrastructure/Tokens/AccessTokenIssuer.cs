@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TaskFlow.ServiceDefaults.Authentication;
+using TaskFlow.Users.Model;
+
+namespace TaskFlow.Users.Infrastructure.Tokens;
+
+/// <summary>A signed access token and when it stops being valid.</summary>
+public sealed record AccessToken(string Value, DateTimeOffset ExpiresAt, TimeSpan Lifetime);
+
+/// <summary>Whom a token is about: the user fields it carries as claims.</summary>
+public sealed record TokenSubject(Guid UserId, string Email, string Name, IReadOnlyList<string> Roles)
+{
+    public static TokenSubject From(User user) => new(user.Id, user.Email, user.DisplayName, user.Roles);
+}
+
+/// <summary>Names of the claims TaskFlow access tokens carry (JWT registered names, never mapped to .NET URIs).</summary>
+public static class TokenClaims
+{
+    public const string Subject = JwtRegisteredClaimNames.Sub;
+    public const string Email = JwtRegisteredClaimNames.Email;
+    public const string Name = JwtRegisteredClaimNames.Name;
+    public const string Role = "role";
+    public const string SessionId = JwtRegisteredClaimNames.Sid;
+    public const string TokenId = JwtRegisteredClaimNames.Jti;
+}
+
+/// <summary>Issues RS256 access tokens: sub, email, name, one role per role, sid, jti, iss, aud, iat, nbf, exp.</summary>
+public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtValidationOptions> jwt, IOptions<TokenOptions> tokens, TimeProvider time)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public AccessToken Issue(User user, string sessionId) =>
+        Create(TokenSubject.From(user), sessionId, keys.SigningCredentials, jwt.Value.Issuer, jwt.Value.Audience, time.GetUtcNow(), tokens.Value.AccessTokenLifetime);
+
+    /// <summary>The token-building rule on its own, so tests can mint tokens for any time and key.</summary>
+    public static AccessToken Create(
+        TokenSubject subject, string sessionId, SigningCredentials credentials, string issuer, string audience, DateTimeOffset now, TimeSpan lifetime)
+    {
+        // Whole seconds: JWT times are NumericDate, and exp must not round past the advertised expiresIn.
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var expiresAt = issuedAt + lifetime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = expiresAt.UtcDateTime,
+            SigningCredentials = credentials,
+            Claims = new Dictionary<string, object>
+            {
+                [TokenClaims.Subject] = subject.UserId.ToString(),
+                [TokenClaims.Email] = subject.Email,
+                [TokenClaims.Name] = subject.Name,
+                [TokenClaims.Role] = subject.Roles.ToArray(),
+                [TokenClaims.SessionId] = sessionId,
+                [TokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
+            },
+        };
+        return new AccessToken(Handler.CreateToken(descriptor), expiresAt, lifetime);
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.IntegrationEvents;
+using TaskFlow.Users.Model;
+
+namespace TaskFlow.Users.Infrastructure;
+
+/// <summary>
+/// Before the server accepts requests: applies pending migrations and ensures the configured admin account, under a
+/// PostgreSQL advisory lock so that replicas starting together take turns instead of racing.
+/// </summary>
+public sealed partial class UsersDatabaseInitializer(
+    IServiceScopeFactory scopes, IOptions<AdminAccountOptions> admin, PasswordHashing passwords, TimeProvider time, ILogger<UsersDatabaseInitializer> logger)
+    : IHostedService
+{
+    // Any constant shared by all replicas of this service; other services use other keys.
+    private const long MigrationLockKey = 0x7461736b_75736572; // "taskuser"
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+
+        // The session-level lock lives on this connection, so keep it open until unlocked.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                if (pending.Count > 0)
+                {
+                    LogMigrating(logger, pending.Count, string.Join(", ", pending));
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+
+                await EnsureAdminAsync(db, scope.ServiceProvider.GetRequiredService<UserEventStaging>(), cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        passwords.WarmUp();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Configuration is the source of truth for the bootstrap admin: the account is created if missing, gets the
+    /// admin role back if it lost it, and gets the configured password if the stored one no longer matches.
+    /// </summary>
+    private async Task EnsureAdminAsync(UsersDbContext db, UserEventStaging events, CancellationToken cancellationToken)
+    {
+        var options = admin.Value;
+        if (!options.IsConfigured || options.Email is not { } email || options.Password is not { } password)
+        {
+            LogNoAdmin(logger);
+            return;
+        }
+
+        email = EmailAddress.Normalize(email);
+        var now = time.GetUtcNow();
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+        if (user is null)
+        {
+            user = User.Register(email, options.DisplayName, await passwords.HashAsync(password, cancellationToken), now, [Roles.Admin]);
+            db.Users.Add(user);
+            events.Registered(user);
+            await db.SaveChangesAsync(cancellationToken);
+            LogAdminCreated(logger, user.Id);
+            return;
+        }
+
+        if (user.SetRoles([.. user.Roles, Roles.Admin], now))
+        {
+            events.Updated(user);
+            LogAdminPromoted(logger, user.Id);
+        }
+
+        if (await passwords.VerifyAsync(user.PasswordHash, password, cancellationToken) != PasswordCheck.Succeeded)
+        {
+            user.ChangePasswordHash(await passwords.HashAsync(password, cancellationToken), now);
+            LogAdminPasswordReset(logger, user.Id);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
+    private static partial void LogMigrating(ILogger logger, int count, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin account configured (Users:Admin:Email / Users:Admin:Password)")]
+    private static partial void LogNoAdmin(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the configured admin account {UserId}")]
+    private static partial void LogAdminCreated(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave the admin role back to the configured admin account {UserId}")]
+    private static partial void LogAdminPromoted(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set the configured password on the admin account {UserId}")]
+    private static partial void LogAdminPasswordReset(ILogger logger, Guid userId);
+}
