@@ -86,6 +86,16 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+
+        // A dependency that hangs (a stopped database behind a retrying client) must not hang /health:
+        // every check without its own timeout gets one, and a check that runs out reports its failure status.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan))
+            {
+                registration.Timeout = TimeSpan.FromSeconds(5);
+            }
+        });
         return builder;
     }
 
@@ -102,6 +112,15 @@ public static class Extensions
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");
         if (managementPort is int port)
         {
+            // Kestrel listens on the configured URLs (ASPNETCORE_URLS) plus the management port. Adding any address
+            // replaces the configured ones, so both are added here.
+            foreach (var url in (app.Configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                app.Urls.Add(url);
+            }
+
+            app.Urls.Add($"http://localhost:{port}");
+
             // The public port serves /health only; /alive and /metrics answer on the management port only, and the
             // management port serves nothing else. Decided by the local port the connection arrived on.
             app.Use((context, next) =>

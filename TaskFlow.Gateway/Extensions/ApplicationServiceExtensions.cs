@@ -51,7 +51,11 @@ public static class ApplicationServiceExtensions
         });
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
-            kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.MaxBodyBytes);
+            kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.MaxBodyBytes;
+                kestrel.AddServerHeader = false;
+            });
 
         builder.Services.AddHttpClient(DownstreamHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         var health = builder.Services.AddHealthChecks();

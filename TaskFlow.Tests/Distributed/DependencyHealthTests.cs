@@ -40,7 +40,7 @@ public sealed class DependencyHealthTests(TaskFlowAppFixture fixture)
             using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             return report.RootElement.GetProperty("status").GetString();
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
         {
             return null;
         }

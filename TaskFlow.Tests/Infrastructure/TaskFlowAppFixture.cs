@@ -34,9 +34,17 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             // The test client stands behind a "proxy" on loopback so each test can be its own client IP.
             "--TaskFlow:GatewayTrustedProxies=127.0.0.1",
         ]);
+        // Keep test output readable: resources' stderr and real AppHost errors, not every startup health probe.
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+            .AddFilter("Default", LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System", LogLevel.Warning)
+            .AddFilter("Aspire", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            .AddFilter("Polly", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("TaskFlow.AppHost.Resources", LogLevel.Warning));
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler(o =>
         {
             // Tests assert on the first answer; retries would hide a failure or double a POST.
