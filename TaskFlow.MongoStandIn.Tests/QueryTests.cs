@@ -194,6 +194,10 @@ public sealed class QueryTests : IAsyncLifetime
         Assert.Equal([1], ids);
         ids = (await c.Find(D("{$text: {$search: 'nothing-here'}}")).ToListAsync()).Select(d => d["_id"].ToInt32()).Order();
         Assert.Empty(ids);
+        ids = (await c.Find(D("{$text: {$search: 'documenting'}}")).ToListAsync()).Select(d => d["_id"].ToInt32()).Order();
+        Assert.Equal([2], ids); // stemmed: document/documenting
+        ids = (await c.Find(D("{$text: {$search: 'the'}}")).ToListAsync()).Select(d => d["_id"].ToInt32()).Order();
+        Assert.Empty(ids); // stop word
 
         var scored = await c.Find(D("{$text: {$search: 'login users'}}"))
             .Project(D("{score: {$meta: 'textScore'}}"))

@@ -173,7 +173,11 @@ internal sealed class TextQuery
 
 internal static class TextSearch
 {
-    public static IEnumerable<string> Tokenize(string text)
+    /// <summary>Index/query terms: lower-cased tokens without English stop words, stemmed (Porter2).</summary>
+    public static IEnumerable<string> Tokenize(string text) =>
+        RawTokens(text).Where(t => !EnglishStemmer.StopWords.Contains(t)).Select(EnglishStemmer.Stem);
+
+    public static IEnumerable<string> RawTokens(string text)
     {
         var sb = new StringBuilder();
         foreach (var c in text)
