@@ -85,8 +85,9 @@ internal sealed class StandInEngine : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is CommandError or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // a timer callback must never take the process down
             _log?.Invoke("ttl monitor: " + ex.Message);
         }
         finally
