@@ -50,7 +50,10 @@ var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
+// Notifier runs two replicas: competing consumers on its queue; live streams fan out across replicas through
+// PostgreSQL LISTEN/NOTIFY, so a stream on either replica sees what the other consumed.
 var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
+    .WithReplicas(2)
     .WithReference(notificationsDb).WaitFor(postgres)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(users)
