@@ -18,7 +18,8 @@ public static class ApplicationServiceExtensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        // Rate limits fall back to per-replica counters without Redis, so its outage only degrades the gateway.
+        builder.AddOptionalRedisClient("redis");
         builder.AddTaskFlowAuthentication();
         builder.AddGatewayRateLimiting();
 
