@@ -166,8 +166,8 @@ public sealed class DurabilityTests : IDisposable
             using var client2 = MongoFixture.CreateClient($"mongodb://127.0.0.1:{second.Port}/?directConnection=true");
             var stored = (await client2.GetDatabase("app").GetCollection<BsonDocument>("events").Find(D("{}")).ToListAsync())
                 .ToDictionary(d => d["_id"].ToInt32());
-            var missing = acknowledged.Where(id => !stored.ContainsKey(id)).ToList();
-            Assert.Empty(missing);
+            var missing = acknowledged.Where(id => !stored.ContainsKey(id)).OrderBy(id => id).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged writes lost (stored {stored.Count}): {string.Join(", ", missing.Take(20))}\nfirst run log:\n{first.Log}\nsecond run log:\n{second.Log}");
             Assert.True(stored.Count >= acknowledged.Count);
             await client2.GetDatabase("app").GetCollection<BsonDocument>("events").InsertOneAsync(D("{_id: -1}"));
         }
@@ -177,14 +177,27 @@ public sealed class DurabilityTests : IDisposable
     private sealed class ChildServer : IDisposable
     {
         private readonly Process _process;
+        private readonly System.Text.StringBuilder _log;
 
-        private ChildServer(Process process, int port)
+        private ChildServer(Process process, int port, System.Text.StringBuilder log)
         {
             _process = process;
             Port = port;
+            _log = log;
         }
 
         public int Port { get; }
+
+        public string Log
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.ToString();
+                }
+            }
+        }
 
         public static async Task<ChildServer> StartAsync(string dataDir)
         {
@@ -201,7 +214,14 @@ public sealed class DurabilityTests : IDisposable
             psi.ArgumentList.Add("--data");
             psi.ArgumentList.Add(dataDir);
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the stand-in");
-            process.ErrorDataReceived += (_, _) => { };
+            var log = new System.Text.StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                }
+            };
             process.BeginErrorReadLine();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             while (true)
@@ -210,7 +230,7 @@ public sealed class DurabilityTests : IDisposable
                 const string prefix = "MongoStandIn listening on 127.0.0.1:";
                 if (line.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    return new ChildServer(process, int.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture));
+                    return new ChildServer(process, int.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture), log);
                 }
             }
         }
