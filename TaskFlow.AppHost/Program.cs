@@ -60,6 +60,7 @@ var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithHttpHealthCheck("/health");
 
 var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
+    .WithReplicas(settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
     .WithHttpEndpoint(name: "management", env: "Management__Port")
     .WithExternalHttpEndpoints()

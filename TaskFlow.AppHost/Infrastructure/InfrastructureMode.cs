@@ -14,7 +14,7 @@ public enum InfrastructureMode
 }
 
 /// <summary>Settings of one AppHost run, read once at startup from the <c>TaskFlow</c> configuration section.</summary>
-public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRoot, int? GatewayPort, IReadOnlyList<string> GatewayTrustedProxies)
+public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRoot, int? GatewayPort, IReadOnlyList<string> GatewayTrustedProxies, int GatewayReplicas)
 {
     public const string SectionName = "TaskFlow";
 
@@ -56,7 +56,8 @@ public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRo
         // Proxies whose X-Forwarded-For the gateway trusts for client IPs (comma-separated); none by default.
         var trustedProxies = (section["GatewayTrustedProxies"] ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new TaskFlowHostSettings(mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null, trustedProxies);
+        var gatewayReplicas = section.GetValue<int?>("GatewayReplicas") ?? 1;
+        return new TaskFlowHostSettings(mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null, trustedProxies, Math.Max(1, gatewayReplicas));
     }
 }
 

@@ -79,6 +79,7 @@ public static class ApplicationServiceExtensions
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ViaHeaderMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseCors(CorsPolicyName);
         app.UseAuthentication();

@@ -33,6 +33,8 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             "--TaskFlow:GatewayPort=0",
             // The test client stands behind a "proxy" on loopback so each test can be its own client IP.
             "--TaskFlow:GatewayTrustedProxies=127.0.0.1",
+            // Two gateways, as in production: rate limits must hold across them.
+            "--TaskFlow:GatewayReplicas=2",
         ]);
         // Keep test output readable: resources' stderr and real AppHost errors, not every startup health probe.
         builder.Services.AddLogging(logging => logging
@@ -85,6 +87,33 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public Task ExecuteCommandAsync(string resource, string command, CancellationToken ct = default) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, ct);
+
+    /// <summary>The instance ids (e.g. "tasks-abc123") of a resource's replicas, for commands on one replica.</summary>
+    public async Task<IReadOnlyList<string>> GetReplicaIdsAsync(string resource, int expected, CancellationToken ct = default)
+    {
+        var ids = new HashSet<string>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await foreach (var e in App.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                if (e.Resource.Name == resource && e.Snapshot.State?.Text == KnownResourceStates.Running)
+                {
+                    ids.Add(e.ResourceId);
+                    if (ids.Count >= expected)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+
+        return [.. ids];
+    }
 
     public async Task DisposeAsync()
     {
