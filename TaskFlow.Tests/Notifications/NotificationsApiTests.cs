@@ -13,8 +13,8 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Inbox_pages_newest_first_with_an_opaque_cursor()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var user = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
         var taskIds = new List<Guid>();
@@ -48,8 +48,8 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Mark_read_is_204_for_the_owner_404_for_anyone_else_and_unread_filter_follows()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var user = await UsersApiClient.RegisterAndLoginAsync(users);
         var stranger = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
@@ -95,8 +95,8 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
     [InlineData("?cursor=garbage!", "cursor")]
     public async Task Bad_query_is_a_400_validation_problem(string query, string field)
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var user = await UsersApiClient.RegisterAndLoginAsync(users);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/notifications" + query);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
@@ -113,7 +113,7 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
     [InlineData("POST", "/notifications/3fa85f64-5717-4562-b3fc-2c963f66afa6/read")]
     public async Task Without_a_token_every_route_is_401(string method, string path)
     {
-        using var notifier = fixture.CreateClient("notifier");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         using var response = await notifier.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
@@ -122,7 +122,7 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Inbox_is_reachable_through_the_gateway()
     {
-        using var users = fixture.CreateClient("users");
+        using var users = PlainClients.Create(fixture, "users");
         using var gateway = fixture.CreateGatewayClient();
         var user = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);

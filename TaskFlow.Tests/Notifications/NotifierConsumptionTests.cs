@@ -21,8 +21,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Task_created_event_on_the_exchange_is_in_the_assignees_inbox_within_a_second()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var owner = await UsersApiClient.RegisterAndLoginAsync(users);
         var assignee = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
@@ -44,8 +44,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task The_same_event_delivered_twice_yields_one_notification()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var owner = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
 
@@ -69,8 +69,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Malformed_and_schema_invalid_messages_are_dead_lettered_while_the_next_valid_one_is_processed()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var owner = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
 
@@ -102,8 +102,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Status_change_by_the_assignee_and_a_comment_notify_by_the_rules()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var owner = await UsersApiClient.RegisterAndLoginAsync(users);
         var assignee = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
@@ -126,8 +126,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Reassignment_described_by_task_updated_and_task_assigned_notifies_the_new_assignee_once()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var owner = await UsersApiClient.RegisterAndLoginAsync(users);
         var newAssignee = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var broker = await BrokerClient.ConnectAsync(fixture);
@@ -147,8 +147,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Stream_delivers_a_new_notification_to_streams_on_every_replica()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var user = await UsersApiClient.RegisterAndLoginAsync(users);
 
         // Open streams until they sit on at least two different replicas (the endpoint balances across replicas).
@@ -185,8 +185,8 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Stream_shows_only_the_callers_own_notifications()
     {
-        using var users = fixture.CreateClient("users");
-        using var notifier = fixture.CreateClient("notifier");
+        using var users = PlainClients.Create(fixture, "users");
+        using var notifier = PlainClients.Create(fixture, "notifier");
         var watcher = await UsersApiClient.RegisterAndLoginAsync(users);
         var other = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var stream = await EventStream.OpenAsync(notifier, watcher.AccessToken);

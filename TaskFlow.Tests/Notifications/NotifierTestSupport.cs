@@ -25,6 +25,8 @@ public sealed class BrokerClient : IAsyncDisposable
 
     public IChannel Channel => _channel;
 
+    public IConnection Connection => _connection;
+
     public static async Task<BrokerClient> ConnectAsync(TaskFlowAppFixture fixture)
     {
         var connectionString = await fixture.GetConnectionStringAsync("rabbitmq")
@@ -34,6 +36,23 @@ public sealed class BrokerClient : IAsyncDisposable
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await MessagingTopology.DeclareExchangeAsync(channel, CancellationToken.None);
         return new BrokerClient(connection, channel);
+    }
+
+    /// <summary>Connects, retrying while the broker is (re)starting.</summary>
+    public static async Task<BrokerClient> ConnectWithRetryAsync(TaskFlowAppFixture fixture)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await ConnectAsync(fixture);
+            }
+            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     /// <summary>Publishes raw bytes to <c>taskflow.events</c>, as a (possibly misbehaving) publisher would.</summary>
@@ -91,6 +110,32 @@ public static class NotificationsStore
 
         return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
+}
+
+/// <summary>Creates tasks through the Tasks API, as a client would.</summary>
+public static class TasksClient
+{
+    public sealed record CreatedTask(string Id, string OwnerId, string? AssigneeId, long Version, DateTimeOffset CreatedAt);
+
+    public static async Task<CreatedTask> CreateAsync(HttpClient tasks, string token, object input)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/tasks") { Content = JsonContent.Create(input) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await tasks.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /tasks: {(int)response.StatusCode} {body}");
+        return JsonSerializer.Deserialize<CreatedTask>(body, JsonSerializerOptions.Web) ?? throw new InvalidOperationException("Empty task.");
+    }
+}
+
+/// <summary>
+/// A plain client for one service's endpoint, without the fixture's shared resilience pipeline: tests that poll
+/// across a broker outage must see each answer as it is, and must not trip a circuit shared with other clients.
+/// </summary>
+public static class PlainClients
+{
+    public static HttpClient Create(TaskFlowAppFixture fixture, string resource) =>
+        new() { BaseAddress = fixture.App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(30) };
 }
 
 /// <summary>Client-side helpers for the Notifications API.</summary>
