@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.IntegrationEvents;
 using TaskFlow.Users.Model;
@@ -21,7 +22,16 @@ public sealed partial class UsersDatabaseInitializer(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+        await InitializeAsync(db, admin.Value, passwords, time, logger, cancellationToken);
+        passwords.WarmUp();
+    }
 
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Migrates and ensures the admin account, one replica at a time (a session-level advisory lock).</summary>
+    public static async Task InitializeAsync(
+        UsersDbContext db, AdminAccountOptions admin, PasswordHashing passwords, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
         // The session-level lock lives on this connection, so keep it open until unlocked.
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -36,7 +46,14 @@ public sealed partial class UsersDatabaseInitializer(
                     await db.Database.MigrateAsync(cancellationToken);
                 }
 
-                await EnsureAdminAsync(db, scope.ServiceProvider.GetRequiredService<UserEventStaging>(), cancellationToken);
+                // This connection (and the pool) may predate the citext extension if another replica just created
+                // it: load the database's types again, or citext parameters fail on it.
+                if (db.Database.GetDbConnection() is NpgsqlConnection connection)
+                {
+                    await connection.ReloadTypesAsync(cancellationToken);
+                }
+
+                await EnsureAdminAsync(db, admin, passwords, time, logger, cancellationToken);
             }
             finally
             {
@@ -47,25 +64,22 @@ public sealed partial class UsersDatabaseInitializer(
         {
             await db.Database.CloseConnectionAsync();
         }
-
-        passwords.WarmUp();
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Configuration is the source of truth for the bootstrap admin: the account is created if missing, gets the
     /// admin role back if it lost it, and gets the configured password if the stored one no longer matches.
     /// </summary>
-    private async Task EnsureAdminAsync(UsersDbContext db, UserEventStaging events, CancellationToken cancellationToken)
+    private static async Task EnsureAdminAsync(
+        UsersDbContext db, AdminAccountOptions options, PasswordHashing passwords, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var options = admin.Value;
         if (!options.IsConfigured || options.Email is not { } email || options.Password is not { } password)
         {
             LogNoAdmin(logger);
             return;
         }
 
+        var events = new UserEventStaging(db, time);
         email = EmailAddress.Normalize(email);
         var now = time.GetUtcNow();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
