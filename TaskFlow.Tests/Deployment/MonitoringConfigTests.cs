@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using TaskFlow.Manifests.Aspire;
+using TaskFlow.Manifests.Yaml;
+
+namespace TaskFlow.Tests.Deployment;
+
+/// <summary>deploy/prometheus and deploy/grafana against the real services: every service scraped, every query on
+/// a metric the services really expose.</summary>
+[Collection(DeploymentCollection.Name)]
+public sealed partial class MonitoringConfigTests(DeploymentFixture deployment, ServiceMetricsFixture metrics) : IClassFixture<ServiceMetricsFixture>
+{
+    /// <summary>Series Prometheus makes itself rather than scrapes.</summary>
+    private static readonly HashSet<string> PrometheusSeries = ["up"];
+
+    private static readonly HashSet<string> PromQlWords =
+        ["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan"];
+
+    private IEnumerable<string> ServiceNames => deployment.Manifest.OfKind(ResourceKind.Project).Select(p => p.Name);
+
+    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex LabelMatchers();
+
+    [GeneratedRegex(@"\[[^\]]*\]")]
+    private static partial Regex RangeSelector();
+
+    [GeneratedRegex(@"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")]
+    private static partial Regex Grouping();
+
+    [GeneratedRegex(@"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b(?!\s*\()")]
+    private static partial Regex Identifier();
+
+    [Fact]
+    public void The_services_expose_the_opentelemetry_aspnetcore_histogram()
+    {
+        Assert.Contains("http_server_request_duration_seconds_bucket", metrics.MetricNames);
+        Assert.Contains("http_response_status_code=\"500\"", metrics.Scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_local_prometheus_config_scrapes_every_service()
+    {
+        var config = ReadYaml("prometheus/prometheus.yml");
+        var job = Assert.Single(config["scrape_configs"]!.AsArray())!;
+        Assert.Equal("taskflow", job["job_name"]!.GetValue<string>());
+        Assert.Equal("/metrics", job["metrics_path"]!.GetValue<string>());
+
+        var targets = job["static_configs"]!.AsArray().ToDictionary(
+            t => t!["labels"]!["service"]!.GetValue<string>(),
+            t => Assert.Single(t!["targets"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(ServiceNames.Order(), targets.Keys.Order());
+        Assert.All(targets.Values, t => Assert.Matches(@"^localhost:\d{2,5}$", t));
+        Assert.Equal("alerts.yml", Assert.Single(config["rule_files"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_cluster_prometheus_config_discovers_annotated_pods_and_labels_them_by_service()
+    {
+        var config = ReadYaml("prometheus/prometheus-k8s.yml");
+        var job = Assert.Single(config["scrape_configs"]!.AsArray())!;
+        Assert.Equal("taskflow", job["job_name"]!.GetValue<string>());
+        Assert.Equal("pod", Assert.Single(job["kubernetes_sd_configs"]!.AsArray())!["role"]!.GetValue<string>());
+
+        var relabel = job["relabel_configs"]!.AsArray();
+        Assert.Contains(relabel, r => r!["action"]?.GetValue<string>() == "keep" &&
+                                      r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_annotation_prometheus_io_scrape");
+        Assert.Contains(relabel, r => r!["target_label"]?.GetValue<string>() == "service" &&
+                                      r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_label_app_kubernetes_io_name");
+
+        // Every service's pods carry the annotations the discovery keeps and the label it names the service by.
+        var annotated = deployment.Conversion.Files.SelectMany(f => f.Documents)
+            .Where(d => d["kind"]!.GetValue<string>() == "Deployment" &&
+                        d["spec"]!["template"]!["metadata"]!["annotations"]?["prometheus.io/scrape"]?.GetValue<string>() == "true")
+            .Select(d => d["spec"]!["template"]!["metadata"]!["labels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+        Assert.Equal(ServiceNames.Order(), annotated.Order());
+    }
+
+    [Fact]
+    public void Alert_rules_cover_down_services_5xx_rate_and_p95_latency_on_real_metrics()
+    {
+        var rules = ReadYaml("prometheus/alerts.yml")["groups"]!.AsArray()
+            .SelectMany(g => g!["rules"]!.AsArray())
+            .ToDictionary(r => r!["alert"]!.GetValue<string>(), r => r!["expr"]!.GetValue<string>());
+
+        Assert.Contains("up{job=\"taskflow\"} == 0", rules["TaskFlowInstanceDown"], StringComparison.Ordinal);
+        Assert.All(ServiceNames, s => Assert.Contains($"service=\"{s}\"", rules["TaskFlowServiceMissing"], StringComparison.Ordinal));
+        Assert.Contains("http_response_status_code=~\"5..\"", rules["TaskFlowHigh5xxRate"], StringComparison.Ordinal);
+        Assert.Contains("histogram_quantile(0.95", rules["TaskFlowHighLatencyP95"], StringComparison.Ordinal);
+        Assert.All(rules, rule => AssertKnownMetrics(rule.Key, rule.Value));
+    }
+
+    [Fact]
+    public void The_grafana_dashboard_queries_only_metrics_the_services_expose()
+    {
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(DeploymentFixture.DeployRoot, "grafana", "dashboards", "taskflow-services.json")))!;
+        var panels = dashboard["panels"]!.AsArray().Where(p => p!["type"]!.GetValue<string>() != "row").ToList();
+        var expressions = panels.SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>()).ToList();
+
+        Assert.NotEmpty(expressions);
+        Assert.All(expressions, e => AssertKnownMetrics("dashboard", e));
+        Assert.Contains(expressions, e => e.Contains("rate(http_server_request_duration_seconds_count", StringComparison.Ordinal));
+        Assert.Contains(expressions, e => e.Contains("http_response_status_code=~\"5..\"", StringComparison.Ordinal));
+        Assert.Contains(expressions, e => e.StartsWith("histogram_quantile(0.5,", StringComparison.Ordinal));
+        Assert.Contains(expressions, e => e.StartsWith("histogram_quantile(0.95,", StringComparison.Ordinal));
+        Assert.Contains(expressions, e => e.Contains("dotnet_gc_", StringComparison.Ordinal));
+        Assert.Contains(expressions, e => e.Contains("taskflow_messaging_published_total", StringComparison.Ordinal));
+
+        var variable = Assert.Single(dashboard["templating"]!["list"]!.AsArray())!;
+        var variableMetric = Regex.Match(variable["definition"]!.GetValue<string>(), @"^label_values\((?<metric>[a-zA-Z_:][a-zA-Z0-9_:]*)");
+        Assert.True(variableMetric.Success);
+        AssertKnownMetrics("dashboard variable", variableMetric.Groups["metric"].Value);
+        Assert.Equal(panels.Count, panels.Select(p => p!["id"]!.GetValue<int>()).Distinct().Count());
+    }
+
+    [Fact]
+    public void Dashboards_use_the_provisioned_datasource()
+    {
+        var datasource = Assert.Single(ReadYaml("grafana/provisioning/datasources/prometheus.yml")["datasources"]!.AsArray())!;
+        Assert.Equal("prometheus", datasource["type"]!.GetValue<string>());
+        var uid = datasource["uid"]!.GetValue<string>();
+
+        var provider = Assert.Single(ReadYaml("grafana/provisioning/dashboards/taskflow.yml")["providers"]!.AsArray())!;
+        Assert.Equal("/etc/grafana/dashboards/taskflow", provider["options"]!["path"]!.GetValue<string>());
+
+        foreach (var file in Directory.GetFiles(Path.Combine(DeploymentFixture.DeployRoot, "grafana", "dashboards"), "*.json"))
+        {
+            var uids = Descendants(JsonNode.Parse(File.ReadAllText(file))!)
+                .OfType<JsonObject>()
+                .Select(o => o["datasource"])
+                .OfType<JsonObject>()
+                .Select(d => d["uid"]!.GetValue<string>())
+                .Distinct();
+            Assert.Equal([uid], uids);
+        }
+    }
+
+    private void AssertKnownMetrics(string where, string expression)
+    {
+        var text = StringLiteral().Replace(expression, "\"\"");
+        text = LabelMatchers().Replace(text, "");
+        text = RangeSelector().Replace(text, "");
+        text = Grouping().Replace(text, "");
+        var names = Identifier().Matches(text).Select(m => m.Value).Where(n => !PromQlWords.Contains(n)).ToList();
+
+        Assert.True(names.Count > 0, $"{where}: no metric in '{expression}'.");
+        var unknown = names.Where(n => !metrics.MetricNames.Contains(n) && !PrometheusSeries.Contains(n)).ToList();
+        Assert.True(unknown.Count == 0, $"{where}: {string.Join(", ", unknown)} is not exposed by the services (query '{expression}').");
+    }
+
+    private static JsonNode ReadYaml(string path) =>
+        Assert.Single(YamlReader.ReadDocuments(File.ReadAllText(Path.Combine(DeploymentFixture.DeployRoot, path))))!;
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a,
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>().SelectMany(Descendants))
+        {
+            yield return child;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using TaskFlow.Manifests.Aspire;
+using TaskFlow.Manifests.Kubernetes;
+
+namespace TaskFlow.Manifests;
+
+/// <summary>The converted, validated files, or why there are none.</summary>
+public sealed record Conversion(IReadOnlyList<ManifestFile> Files, IReadOnlyList<string> Errors, SecretCatalog Secrets)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    public ManifestFile? File(string path) => Files.FirstOrDefault(f => f.Path == path);
+}
+
+/// <summary>Aspire manifest in, deploy/k8s out: generation, then validation of everything generated.</summary>
+public static class ManifestConverter
+{
+    public static Conversion Convert(AspireManifest manifest, DeploymentSettings settings, MonitoringSources? monitoring)
+    {
+        var generator = new KubernetesGenerator(manifest, settings);
+        var files = generator.Generate().ToList();
+        if (monitoring is not null)
+        {
+            files.AddRange(MonitoringGenerator.Generate(monitoring, settings));
+        }
+
+        var secrets = new Dictionary<string, IReadOnlySet<string>>
+        {
+            [KubernetesGenerator.SecretName] = generator.Secrets.Keys.Select(k => k.Key).ToHashSet(),
+            [MonitoringGenerator.GrafanaSecret] = new HashSet<string> { MonitoringGenerator.GrafanaSecretKey },
+        };
+        var errors = generator.Errors.Concat(ManifestValidator.Validate(files, secrets)).Distinct().ToList();
+        return new Conversion(files, errors, generator.Secrets);
+    }
+}
