@@ -21,7 +21,7 @@ internal static class LocalScripts
             $AS touch "$PG_DATA_DIR/taskflow-created-$db"
           fi
         done
-        exec $AS "$BIN/postgres" -D "$PG_DATA_DIR" -p "$PG_PORT" -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c log_min_messages=warning -c log_checkpoints=off
+        exec $AS "$BIN/postgres" -D "$PG_DATA_DIR" -p "$PG_PORT" -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c log_min_messages=warning -c log_min_error_statement=fatal -c log_checkpoints=off
         """;
 
     public const string Redis = """

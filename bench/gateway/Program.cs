@@ -23,7 +23,7 @@ Console.WriteLine($"Starting TaskFlow (local mode, data in {dataRoot}) ...");
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
     ["--TaskFlow:Infrastructure=local", $"--TaskFlow:DataRoot={dataRoot}", "--TaskFlow:GatewayPort=0", "--TaskFlow:GatewayReplicas=1"]);
 builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)
-    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
     .AddFilter("Polly", LogLevel.None).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
     .AddFilter("TaskFlow.AppHost.Resources", LogLevel.Error));
 #pragma warning disable EXTEXP0001 // measure raw requests: no retries or circuit breaker in the client
