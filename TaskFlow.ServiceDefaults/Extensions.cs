@@ -112,14 +112,18 @@ public static class Extensions
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");
         if (managementPort is int port)
         {
-            // Kestrel listens on the configured URLs (ASPNETCORE_URLS) plus the management port. Adding any address
-            // replaces the configured ones, so both are added here.
-            foreach (var url in (app.Configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            // Kestrel listens on the configured addresses plus the management port. Adding any address replaces the
+            // configured ones (ASPNETCORE_URLS, or HTTP_PORTS in the .NET container images), so both are added here.
+            // The management port binds where the public one does: loopback locally, every interface in a container
+            // (so probes and scrapers reach it).
+            var publicUrls = ConfiguredUrls(app.Configuration);
+            foreach (var url in publicUrls)
             {
                 app.Urls.Add(url);
             }
 
-            app.Urls.Add($"http://localhost:{port}");
+            var loopbackOnly = publicUrls.All(u => u.Contains("://localhost", StringComparison.OrdinalIgnoreCase) || u.Contains("://127.0.0.1", StringComparison.Ordinal));
+            app.Urls.Add($"http://{(loopbackOnly ? "localhost" : "+")}:{port}");
 
             // The public port serves /health only; /alive and /metrics answer on the management port only, and the
             // management port serves nothing else. Decided by the local port the connection arrived on.
@@ -153,6 +157,18 @@ public static class Extensions
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
 
         return app;
+    }
+
+    private static string[] ConfiguredUrls(IConfiguration configuration)
+    {
+        var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length > 0)
+        {
+            return urls;
+        }
+
+        var ports = (configuration["http_ports"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return ports.Length > 0 ? [.. ports.Select(p => $"http://+:{p}")] : ["http://localhost:5000"];
     }
 
     private static bool IsOperationalPath(PathString path) =>
