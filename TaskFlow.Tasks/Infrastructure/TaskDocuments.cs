@@ -43,6 +43,13 @@ public sealed class TaskDocument
     [BsonElement(TaskFields.Tags)]
     public required List<string> Tags { get; init; }
 
+    /// <summary>
+    /// Owner and assignee: who may see the task. A non-admin list is then one equality on this multikey field, which
+    /// an index prefixed by it answers directly (no OR of an owner scan and an assignee scan).
+    /// </summary>
+    [BsonElement(TaskFields.Participants)]
+    public required List<string> Participants { get; init; }
+
     [BsonElement(TaskFields.CreatedAt)]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public required DateTime CreatedAt { get; init; }
@@ -75,11 +82,15 @@ public sealed class TaskDocument
         DueDate = task.DueDate,
         AssigneeId = task.AssigneeId,
         Tags = [.. task.Tags],
+        Participants = ParticipantsOf(task),
         CreatedAt = task.CreatedAt,
         UpdatedAt = task.UpdatedAt,
         Version = task.Version,
         PendingEvents = [.. pendingEvents],
     };
+
+    public static List<string> ParticipantsOf(TaskItem task) =>
+        task.AssigneeId is { } assignee && assignee != task.OwnerId ? [task.OwnerId, assignee] : [task.OwnerId];
 
     public TaskItem ToItem() => new()
     {
@@ -176,6 +187,7 @@ public static class TaskFields
     public const string DueDate = "dueDate";
     public const string AssigneeId = "assigneeId";
     public const string Tags = "tags";
+    public const string Participants = "participants";
     public const string CreatedAt = "createdAt";
     public const string UpdatedAt = "updatedAt";
     public const string Version = "version";

@@ -3,11 +3,12 @@ using MongoDB.Driver;
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>
-/// The indexes behind every query in API.md. A non-admin list is "owned by me OR assigned to me", which MongoDB
-/// answers with one index scan per branch merged in sort order, so each sort has an owner-prefixed and an
-/// assignee-prefixed index ending in _id (the keyset tie-breaker); admins use the unprefixed ones. Selective
-/// filters (status, tag) get their own prefixed indexes; <c>q</c> uses the text index. Creating an index that
-/// exists with the same definition is a no-op, so this runs at every start, on every replica.
+/// The indexes behind every query in API.md. A non-admin list is "I am a participant (owner or assignee)", one
+/// equality on the multikey <c>participants</c> field, so each sort has a participants-prefixed index ending in _id
+/// (the keyset tie-breaker), and status gets one too; admins use the unprefixed ones. A tag filter of a non-admin
+/// runs on the participants index (MongoDB cannot index two arrays, participants and tags, together); <c>q</c> uses
+/// the text index. Creating an index that exists with the same definition is a no-op, so this runs at every start,
+/// on every replica.
 /// </summary>
 public static class TaskIndexes
 {
@@ -23,16 +24,11 @@ public static class TaskIndexes
         var byCreated = keys.Descending(d => d.CreatedAt).Descending(d => d.Id);
         return
         [
-            Index("owner_createdAt", keys.Ascending(d => d.OwnerId).Descending(d => d.CreatedAt).Descending(d => d.Id)),
+            Index("participants_createdAt", keys.Ascending(d => d.Participants).Descending(d => d.CreatedAt).Descending(d => d.Id)),
+            Index("participants_dueDate", keys.Ascending(d => d.Participants).Ascending(d => d.DueDate).Ascending(d => d.Id)),
+            Index("participants_priority", keys.Ascending(d => d.Participants).Ascending(d => d.Priority).Ascending(d => d.Id)),
+            Index("participants_status_createdAt", keys.Ascending(d => d.Participants).Ascending(d => d.Status).Descending(d => d.CreatedAt).Descending(d => d.Id)),
             Index("assignee_createdAt", keys.Ascending(d => d.AssigneeId).Descending(d => d.CreatedAt).Descending(d => d.Id)),
-            Index("owner_dueDate", keys.Ascending(d => d.OwnerId).Ascending(d => d.DueDate).Ascending(d => d.Id)),
-            Index("assignee_dueDate", keys.Ascending(d => d.AssigneeId).Ascending(d => d.DueDate).Ascending(d => d.Id)),
-            Index("owner_priority", keys.Ascending(d => d.OwnerId).Ascending(d => d.Priority).Ascending(d => d.Id)),
-            Index("assignee_priority", keys.Ascending(d => d.AssigneeId).Ascending(d => d.Priority).Ascending(d => d.Id)),
-            Index("owner_status_createdAt", keys.Ascending(d => d.OwnerId).Ascending(d => d.Status).Descending(d => d.CreatedAt).Descending(d => d.Id)),
-            Index("assignee_status_createdAt", keys.Ascending(d => d.AssigneeId).Ascending(d => d.Status).Descending(d => d.CreatedAt).Descending(d => d.Id)),
-            Index("owner_tags_createdAt", keys.Ascending(d => d.OwnerId).Ascending(d => d.Tags).Descending(d => d.CreatedAt).Descending(d => d.Id)),
-            Index("assignee_tags_createdAt", keys.Ascending(d => d.AssigneeId).Ascending(d => d.Tags).Descending(d => d.CreatedAt).Descending(d => d.Id)),
             Index("createdAt", byCreated),
             Index("dueDate", keys.Ascending(d => d.DueDate).Ascending(d => d.Id)),
             Index("priority", keys.Ascending(d => d.Priority).Ascending(d => d.Id)),

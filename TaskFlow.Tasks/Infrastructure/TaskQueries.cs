@@ -17,7 +17,7 @@ public static class TaskQueries
     public static FilterDefinition<TaskDocument> ById(string id) => Filter.And(Filter.Eq(d => d.Id, id), Live);
 
     public static FilterDefinition<TaskDocument> Visible(ListScope scope) => scope.UserId is { } userId
-        ? Filter.Or(Filter.Eq(d => d.OwnerId, userId), Filter.Eq(d => d.AssigneeId, userId))
+        ? Filter.AnyEq(d => d.Participants, userId)
         : Filter.Empty;
 
     public static FilterDefinition<TaskDocument> ForList(ListScope scope, TaskListQuery query, PageCursor? after)

@@ -57,6 +57,7 @@ public sealed class TaskRepository(IMongoDatabase database)
             .Set(d => d.DueDate, updated.DueDate)
             .Set(d => d.AssigneeId, updated.AssigneeId)
             .Set(d => d.Tags, [.. updated.Tags])
+            .Set(d => d.Participants, TaskDocument.ParticipantsOf(updated))
             .Set(d => d.UpdatedAt, updated.UpdatedAt)
             .Set(d => d.Version, updated.Version);
         if (pendingEvents.Count > 0)
