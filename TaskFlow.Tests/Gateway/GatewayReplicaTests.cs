@@ -78,6 +78,9 @@ public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
                 {
                     failures.Add($"{(int)response.StatusCode}");
                 }
+
+                // A steady client (about 50 requests/s), well inside the per-user limit.
+                await Task.Delay(20);
             }
         });
 
