@@ -76,7 +76,9 @@ internal sealed partial class IntegrationEventConsumer(
         _retryChannel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
-        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: options.Concurrency),
+            cancellationToken);
         var routingKeys = handlers.EventTypes.Concat(options.ExtraBindings).ToList();
         await MessagingTopology.DeclareConsumerQueueAsync(channel, options.QueueName, routingKeys, cancellationToken);
         await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: options.PrefetchCount, global: false, cancellationToken);

@@ -12,6 +12,10 @@ public sealed class IntegrationEventConsumerOptions
     [Range(1, 1000)]
     public ushort PrefetchCount { get; set; } = 32;
 
+    /// <summary>Messages handled at the same time by this consumer (each in its own DI scope).</summary>
+    [Range(1, 64)]
+    public ushort Concurrency { get; set; } = 4;
+
     /// <summary>Attempts per message, the first included; after the last failure the message is dead-lettered.</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 4;

@@ -132,6 +132,20 @@ public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
         Assert.Equal("task.created", notification.Type);
     }
 
+    [Fact]
+    public async Task Stream_works_through_the_gateway()
+    {
+        using var users = PlainClients.Create(fixture, "users");
+        using var gateway = fixture.CreateGatewayClient();
+        var user = await UsersApiClient.RegisterAndLoginAsync(users);
+        await using var stream = await EventStream.OpenAsync(gateway, user.AccessToken);
+        await using var broker = await BrokerClient.ConnectAsync(fixture);
+        var taskId = Guid.NewGuid();
+        await broker.PublishAsync(new TaskCreated(taskId, user.Id, null, "Streamed via gateway", "todo", user.Id, 1, DateTimeOffset.UtcNow));
+        var received = await stream.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(taskId, received.TaskId);
+    }
+
     private static Task<HttpResponseMessage> PostReadAsync(HttpClient client, string token, Guid id)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/notifications/{id}/read");

@@ -40,6 +40,7 @@ internal sealed partial class MongoOutboxRelay(
 {
     public const string FailedEventsField = "failedEvents";
     private const string PendingCreatedAt = PendingEvent.FieldName + ".createdAt";
+    private const int MaxParallelDocuments = 8;
 
     private readonly IMongoCollection<BsonDocument> _collection = database.GetCollection<BsonDocument>(collectionName);
 
@@ -106,81 +107,92 @@ internal sealed partial class MongoOutboxRelay(
             .Limit(options.OutboxBatchSize)
             .ToListAsync(cancellationToken);
 
-        foreach (var candidate in candidates)
+        // Documents are independent: publish several at once; each document's own events stay in order.
+        var brokerFailed = 0;
+        await Parallel.ForEachAsync(
+            candidates,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDocuments, CancellationToken = cancellationToken },
+            async (candidate, ct) =>
+            {
+                if (Volatile.Read(ref brokerFailed) == 0 && await PublishDocumentAsync(candidate["_id"], now, unleased, ct))
+                {
+                    Interlocked.Exchange(ref brokerFailed, 1);
+                }
+            });
+        return new OutboxRound(candidates.Count, BrokerFailed: brokerFailed == 1);
+    }
+
+    /// <summary>Claims one document, publishes its pending events in order; true when the broker failed.</summary>
+    private async Task<bool> PublishDocumentAsync(BsonValue id, DateTime now, FilterDefinition<BsonDocument> unleased, CancellationToken cancellationToken)
+    {
+        var filter = Builders<BsonDocument>.Filter;
+        var claimed = await _collection.FindOneAndUpdateAsync(
+            filter.And(filter.Eq("_id", id), unleased),
+            Builders<BsonDocument>.Update.Set(collectionOptions.LeaseField, now + collectionOptions.LeaseDuration),
+            new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        if (claimed is null || !claimed.TryGetValue(PendingEvent.FieldName, out var pendingValue) || !pendingValue.IsBsonArray)
         {
-            var id = candidate["_id"];
-            var claimed = await _collection.FindOneAndUpdateAsync(
-                filter.And(filter.Eq("_id", id), unleased),
-                Builders<BsonDocument>.Update.Set(collectionOptions.LeaseField, now + collectionOptions.LeaseDuration),
-                new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After },
-                cancellationToken);
-            if (claimed is null || !claimed.TryGetValue(PendingEvent.FieldName, out var pendingValue) || !pendingValue.IsBsonArray)
+            return false;
+        }
+
+        var pending = pendingValue.AsBsonArray.OfType<BsonDocument>()
+            .OrderBy(e => e.GetValue("createdAt", BsonNull.Value).IsBsonDateTime ? e["createdAt"].ToUniversalTime() : DateTime.MinValue)
+            .ToList();
+        var published = new BsonArray();
+        var failed = new BsonArray();
+        var brokerFailed = false;
+        foreach (var pendingEvent in pending)
+        {
+            var eventId = pendingEvent.GetValue("id", BsonNull.Value);
+            var envelope = pendingEvent.GetValue("envelope", BsonNull.Value);
+            var result = envelope.IsString
+                ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, cancellationToken)
+                : new OutboxPublishResult(OutboxPublishOutcome.Failed, "Pending event has no envelope string.");
+            if (result.Outcome == OutboxPublishOutcome.Published)
             {
-                continue;
+                published.Add(eventId);
             }
-
-            var pending = pendingValue.AsBsonArray.OfType<BsonDocument>()
-                .OrderBy(e => e.GetValue("createdAt", BsonNull.Value).IsBsonDateTime ? e["createdAt"].ToUniversalTime() : DateTime.MinValue)
-                .ToList();
-            var published = new BsonArray();
-            var failed = new BsonArray();
-            var brokerFailed = false;
-            foreach (var pendingEvent in pending)
+            else if (result.Outcome == OutboxPublishOutcome.Failed)
             {
-                var eventId = pendingEvent.GetValue("id", BsonNull.Value);
-                var envelope = pendingEvent.GetValue("envelope", BsonNull.Value);
-                var result = envelope.IsString
-                    ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, cancellationToken)
-                    : new OutboxPublishResult(OutboxPublishOutcome.Failed, "Pending event has no envelope string.");
-                if (result.Outcome == OutboxPublishOutcome.Published)
-                {
-                    published.Add(eventId);
-                }
-                else if (result.Outcome == OutboxPublishOutcome.Failed)
-                {
-                    LogEventInvalid(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
-                    pendingEvent["error"] = OutboxPublishing.Truncate(result.Error, 2000);
-                    failed.Add(pendingEvent);
-                }
-                else
-                {
-                    // Keep the order of this document's events: stop at the first that did not go out.
-                    state.LastPublishFailureAt = DateTimeOffset.UtcNow;
-                    state.LastPublishError = result.Error;
-                    LogPublishFailed(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
-                    brokerFailed = true;
-                    break;
-                }
+                LogEventInvalid(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
+                pendingEvent["error"] = OutboxPublishing.Truncate(result.Error, 2000);
+                failed.Add(pendingEvent);
             }
-
-            var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
-            var update = Builders<BsonDocument>.Update.Unset(collectionOptions.LeaseField);
-            if (removed.Count > 0)
+            else
             {
-                update = update.PullFilter(PendingEvent.FieldName, filter.In("id", removed));
-            }
-
-            if (failed.Count > 0)
-            {
-                update = update.PushEach(FailedEventsField, failed);
-            }
-
-            await _collection.UpdateOneAsync(filter.Eq("_id", id), update, cancellationToken: cancellationToken);
-
-            if (collectionOptions.TombstoneField is string tombstone && removed.Count > 0)
-            {
-                await _collection.DeleteOneAsync(
-                    filter.And(filter.Eq("_id", id), filter.Exists(tombstone), filter.Size(PendingEvent.FieldName, 0)),
-                    cancellationToken);
-            }
-
-            if (brokerFailed)
-            {
-                return new OutboxRound(candidates.Count, BrokerFailed: true);
+                // Keep the order of this document's events: stop at the first that did not go out.
+                state.LastPublishFailureAt = DateTimeOffset.UtcNow;
+                state.LastPublishError = result.Error;
+                LogPublishFailed(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
+                brokerFailed = true;
+                break;
             }
         }
 
-        return new OutboxRound(candidates.Count, BrokerFailed: false);
+        var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
+        var update = Builders<BsonDocument>.Update.Unset(collectionOptions.LeaseField);
+        if (removed.Count > 0)
+        {
+            update = update.PullFilter(PendingEvent.FieldName, filter.In("id", removed));
+        }
+
+        if (failed.Count > 0)
+        {
+            update = update.PushEach(FailedEventsField, failed);
+        }
+
+        await _collection.UpdateOneAsync(filter.Eq("_id", id), update, cancellationToken: cancellationToken);
+
+        // Only a document that was already a tombstone when claimed can be one now (deletion is final).
+        if (collectionOptions.TombstoneField is string tombstone && removed.Count > 0 && claimed.Contains(tombstone))
+        {
+            await _collection.DeleteOneAsync(
+                filter.And(filter.Eq("_id", id), filter.Exists(tombstone), filter.Size(PendingEvent.FieldName, 0)),
+                cancellationToken);
+        }
+
+        return brokerFailed;
     }
 
     /// <summary>The oldest pending event's time, for the health check; null when nothing is pending.</summary>
