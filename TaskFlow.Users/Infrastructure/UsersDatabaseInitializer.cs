@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.Infrastructure.Tokens;
 using TaskFlow.Users.IntegrationEvents;
 using TaskFlow.Users.Model;
 
@@ -11,8 +12,17 @@ namespace TaskFlow.Users.Infrastructure;
 /// Before the server accepts requests: applies pending migrations and ensures the configured admin account, under a
 /// PostgreSQL advisory lock so that replicas starting together take turns instead of racing.
 /// </summary>
+/// <remarks>
+/// It also takes the <see cref="SigningKeyRing"/>, only so that the key is loaded (or the development key generated)
+/// at start: a bad key fails the start, not the first login.
+/// </remarks>
 public sealed partial class UsersDatabaseInitializer(
-    IServiceScopeFactory scopes, IOptions<AdminAccountOptions> admin, PasswordHashing passwords, TimeProvider time, ILogger<UsersDatabaseInitializer> logger)
+    IServiceScopeFactory scopes,
+    IOptions<AdminAccountOptions> admin,
+    PasswordHashing passwords,
+    SigningKeyRing signingKeys,
+    TimeProvider time,
+    ILogger<UsersDatabaseInitializer> logger)
     : IHostedService
 {
     // Any constant shared by all replicas of this service; other services use other keys.
@@ -24,6 +34,7 @@ public sealed partial class UsersDatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
         await InitializeAsync(db, admin.Value, passwords, time, logger, cancellationToken);
         passwords.WarmUp();
+        LogReady(logger, signingKeys.Current.KeyId, passwords.Iterations);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -107,6 +118,9 @@ public sealed partial class UsersDatabaseInitializer(
 
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Users ready: signing key {KeyId}, PBKDF2 iterations {Iterations}")]
+    private static partial void LogReady(ILogger logger, string keyId, int iterations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
     private static partial void LogMigrating(ILogger logger, int count, string migrations);
