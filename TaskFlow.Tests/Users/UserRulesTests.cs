@@ -125,7 +125,8 @@ public sealed class UserRulesTests
         Assert.Equal(["user"], user.Roles);
         Assert.False(user.IsAdmin);
         Assert.Equal(7, user.Id.Version);
-        Assert.Equal(now, user.CreatedAt);
+        Assert.Equal(User.ToStoredPrecision(now), user.CreatedAt);
+        Assert.Equal(0, user.CreatedAt.UtcTicks % 10); // microseconds, as PostgreSQL stores them
 
         var admin = User.Register("root@example.com", "Root", "hash", now, [Roles.Admin]);
         Assert.Equal(["user", "admin"], admin.Roles);
@@ -135,7 +136,7 @@ public sealed class UserRulesTests
     [Fact]
     public void Rename_and_SetRoles_report_whether_something_changed()
     {
-        var created = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var created = User.ToStoredPrecision(DateTimeOffset.UtcNow.AddMinutes(-1));
         var user = User.Register("ada@example.com", "Ada", "hash", created);
         var later = created.AddMinutes(1);
 

@@ -376,12 +376,12 @@ public sealed class UsersAccountTests(TaskFlowAppFixture fixture)
         Assert.True((long)(await command.ExecuteScalarAsync() ?? 0L) >= 1, $"no {eventType} staged for {userId}");
     }
 
-    /// <summary>Timestamps survive JSON with microsecond precision at best; compare them to the millisecond.</summary>
+    /// <summary>Field by field (records compare arrays by reference); createdAt exactly, as stored.</summary>
     private sealed class UserDtoComparer : IEqualityComparer<UserDto?>
     {
         public bool Equals(UserDto? x, UserDto? y) =>
             x is not null && y is not null && x.Id == y.Id && x.Email == y.Email && x.DisplayName == y.DisplayName &&
-            x.Roles.SequenceEqual(y.Roles) && Math.Abs((x.CreatedAt - y.CreatedAt).TotalMilliseconds) < 1;
+            x.Roles.SequenceEqual(y.Roles) && x.CreatedAt == y.CreatedAt;
 
         public int GetHashCode(UserDto? obj) => obj?.Id.GetHashCode() ?? 0;
     }

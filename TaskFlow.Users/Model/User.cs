@@ -26,7 +26,14 @@ public sealed class User
     public bool IsAdmin => Roles.Contains(Model.Roles.Admin);
 
     /// <summary>A new account with the <c>user</c> role. Inputs must have passed <see cref="UserRules.ValidateRegistration"/>.</summary>
-    public static User Register(string email, string displayName, string passwordHash, DateTimeOffset now, IEnumerable<string>? roles = null) => new()
+    public static User Register(string email, string displayName, string passwordHash, DateTimeOffset now, IEnumerable<string>? roles = null) => Create(
+        email, displayName, passwordHash, ToStoredPrecision(now), roles);
+
+    /// <summary>PostgreSQL keeps microseconds: the response to a write shows what a later read will.</summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    private static User Create(string email, string displayName, string passwordHash, DateTimeOffset now, IEnumerable<string>? roles) => new()
     {
         // Version 7 ids sort by creation time, which keeps the primary key index append-mostly.
         Id = Guid.CreateVersion7(now),
@@ -48,7 +55,7 @@ public sealed class User
         }
 
         DisplayName = normalized;
-        UpdatedAt = now;
+        UpdatedAt = ToStoredPrecision(now);
         return true;
     }
 
@@ -62,13 +69,13 @@ public sealed class User
         }
 
         Roles = canonical;
-        UpdatedAt = now;
+        UpdatedAt = ToStoredPrecision(now);
         return true;
     }
 
     public void ChangePasswordHash(string passwordHash, DateTimeOffset now)
     {
         PasswordHash = passwordHash;
-        UpdatedAt = now;
+        UpdatedAt = ToStoredPrecision(now);
     }
 }
