@@ -141,6 +141,57 @@ public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
     }
 
     [Fact]
+    public async Task Consumer_span_continues_the_publishers_trace()
+    {
+        var queue = "tests.tracing." + Guid.NewGuid().ToString("N")[..8];
+        await using var broker = await BrokerClient.ConnectAsync(fixture);
+        using var host = await StartHostAsync(builder =>
+        {
+            builder.AddIntegrationEventPublisher();
+            builder.AddIntegrationEventConsumer(queue).AddHandler<TaskDeleted, FlakyHandler>();
+        });
+        await WaitUntilAsync(async () => await ConsumerCountAsync(broker, queue) > 0, "consumer subscribed");
+
+        using var source = new ActivitySource("TaskFlow.Tests.Tracing");
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name || s.Name == MessagingTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var evt = new TaskDeleted(Guid.NewGuid(), Guid.NewGuid(), null, "Traced end to end", Guid.NewGuid(), 2, DateTimeOffset.UtcNow);
+        ActivityTraceId traceId;
+        using (var request = source.StartActivity("DELETE /tasks/{id}"))
+        {
+            Assert.NotNull(request);
+            traceId = request.TraceId;
+            await host.Services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(evt, $"tasks/{evt.TaskId}", CancellationToken.None);
+        }
+
+        Activity? process = null;
+        await WaitUntilAsync(() =>
+        {
+            process = spans.FirstOrDefault(s => s.Kind == ActivityKind.Consumer && s.TraceId == traceId);
+            return Task.FromResult(process is not null);
+        }, "a consumer span in the publisher's trace");
+        var publish = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && s.TraceId == traceId);
+        Assert.NotNull(process);
+        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Contains(process.Links, l => l.Context.SpanId == publish.SpanId);
+        Assert.Equal("task.deleted process", process.DisplayName);
+        Assert.Equal(queue, process.GetTagItem("messaging.destination.name"));
+
+        await host.StopAsync();
+        await broker.Channel.QueueDeleteAsync(queue);
+        await broker.Channel.QueueDeleteAsync(MessagingTopology.RetryQueueName(queue));
+        await broker.Channel.QueueDeleteAsync(MessagingTopology.DeadLetterQueueName(queue));
+        await broker.Channel.ExchangeDeleteAsync(MessagingTopology.DeadLetterExchangeName(queue));
+    }
+
+    [Fact]
     public async Task EF_Core_outbox_relay_publishes_committed_events_parks_invalid_ones_and_survives_a_broker_outage()
     {
         var connectionString = await CreateDatabaseAsync("outbox_tests_" + Guid.NewGuid().ToString("N")[..8]);
