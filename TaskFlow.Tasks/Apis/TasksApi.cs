@@ -16,6 +16,9 @@ public static partial class TasksApi
     /// <summary>A write that keeps losing the compare-and-set to other writers gives up after this many rounds.</summary>
     private const int MaxWriteAttempts = 5;
 
+    /// <summary>A read that keeps seeing the version move between its two reads falls back to one full read.</summary>
+    private const int MaxVersionChases = 3;
+
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/tasks")
@@ -119,7 +122,7 @@ public static partial class TasksApi
         }
 
         // The version comes from MongoDB on every read; the cache only ever supplies that exact version.
-        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        for (var attempt = 0; attempt < MaxVersionChases; attempt++)
         {
             var head = await services.Tasks.FindHeadAsync(id, cancellationToken);
             if (head is null || TaskVisibility.Decide(head, caller, TaskAction.View) == TaskAccess.NotVisible)

@@ -74,6 +74,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         }
 
         await WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(60));
+        await WaitForEverythingHealthyAsync();
         using var after = await _api.SendAsync(HttpMethod.Put, $"/tasks/{task.Id}", owner.AccessToken, new { title = "after outage" });
         await TasksTestClient.ExpectAsync(after, HttpStatusCode.OK);
         for (var i = 0; i < 6; i++)
@@ -150,6 +151,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
             await Task.Delay(500);
         }
 
+        await WaitForEverythingHealthyAsync();
         var keptDocument = await tasks.Find(new BsonDocument("_id", keptId)).FirstAsync();
         Assert.False(keptDocument.Contains("failedEvents"), keptDocument.GetValue("failedEvents", BsonNull.Value).ToString());
     }
@@ -160,6 +162,16 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         return document is not null && document.TryGetValue("pendingEvents", out var pending) && pending.IsBsonArray
             ? pending.AsBsonArray.Select(e => e["type"].AsString).ToArray()
             : [];
+    }
+
+    /// <summary>Leaves the shared app as it found it: the restarted server and every service healthy again.</summary>
+    private async Task WaitForEverythingHealthyAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        foreach (var name in TaskFlowAppFixture.BackingNames.Concat(TaskFlowAppFixture.ServiceNames))
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        }
     }
 
     private async Task WaitForHealthAsync(string expected, TimeSpan timeout)
