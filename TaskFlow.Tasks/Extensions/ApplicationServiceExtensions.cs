@@ -50,13 +50,7 @@ public static class ApplicationServiceExtensions
     /// </summary>
     private static IHostApplicationBuilder AddTaskCaching(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "redis",
-            sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
-            HealthStatus.Degraded,
-            ["ready"],
-            TimeSpan.FromSeconds(3)));
+        builder.AddOptionalRedisClient("redis");
 
         builder.Services.AddStackExchangeRedisCache(_ => { });
         builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, sp) =>
