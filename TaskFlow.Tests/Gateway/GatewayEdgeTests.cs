@@ -130,6 +130,14 @@ public sealed class GatewayEdgeTests(TaskFlowAppFixture fixture)
         using var docs = await client.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("text/html", docs.Content.Headers.ContentType?.MediaType);
+        // The UI's script is served by the gateway itself (no CDN: clients may have no internet, and the CSP says 'self').
+        var html = await docs.Content.ReadAsStringAsync();
+        var script = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]+src=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(script), "the docs page loads no script");
+        Assert.DoesNotContain("://", script);
+        using var scriptResponse = await client.GetAsync(new Uri(new Uri(client.BaseAddress!, "/docs/"), script));
+        Assert.Equal(HttpStatusCode.OK, scriptResponse.StatusCode);
+        Assert.True((await scriptResponse.Content.ReadAsByteArrayAsync()).Length > 10_000, "the docs script is suspiciously small");
 
         foreach (var service in new[] { "users", "tasks", "notifications" })
         {
