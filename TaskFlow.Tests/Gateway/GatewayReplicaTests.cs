@@ -79,8 +79,8 @@ public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
                     failures.Add($"{(int)response.StatusCode}");
                 }
 
-                // A steady client (about 50 requests/s), well inside the per-user limit.
-                await Task.Delay(20);
+                // A steady client below the per-user refill rate (10/s), however long stopping the replica takes.
+                await Task.Delay(110);
             }
         });
 
