@@ -26,7 +26,7 @@ public sealed class DurabilityTests : IDisposable
         return (server, MongoFixture.CreateClient(server.ConnectionString));
     }
 
-    [StandInFact]
+    [Fact]
     public async Task Writes_survive_a_restart_on_the_same_data_directory()
     {
         var (server, client) = await StartAsync();
@@ -72,7 +72,7 @@ public sealed class DurabilityTests : IDisposable
         }
     }
 
-    [StandInFact]
+    [Fact]
     public async Task A_torn_journal_tail_is_truncated_on_start()
     {
         var (server, client) = await StartAsync();
@@ -114,7 +114,7 @@ public sealed class DurabilityTests : IDisposable
         }
     }
 
-    [StandInFact]
+    [Fact]
     public async Task In_memory_mode_keeps_nothing()
     {
         await using var server = await MongoStandInServer.StartAsync(new MongoStandInOptions());
@@ -123,7 +123,7 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(1, await client.GetDatabase("m").GetCollection<BsonDocument>("c").CountDocumentsAsync(D("{}")));
     }
 
-    [StandInFact]
+    [Fact]
     public async Task Acknowledged_writes_survive_kill_minus_9_of_the_process()
     {
         using (var first = await ChildServer.StartAsync(_dir))

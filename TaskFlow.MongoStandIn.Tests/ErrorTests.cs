@@ -86,7 +86,7 @@ public sealed class ErrorTests(MongoFixture fixture)
 
 public sealed class TtlTests
 {
-    [StandInFact]
+    [Fact]
     public async Task Ttl_index_removes_expired_documents()
     {
         await using var server = await MongoStandInServer.StartAsync(new MongoStandInOptions { TtlMonitorInterval = TimeSpan.FromMilliseconds(100) });

@@ -101,7 +101,7 @@ public sealed class HandshakeTests(MongoFixture fixture)
         Assert.Equal(320, await db.GetCollection<BsonDocument>("c").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
     }
 
-    [StandInFact]
+    [Fact]
     public async Task Raw_op_msg_with_checksum_and_document_sequence_is_understood()
     {
         using var tcp = new TcpClient();
@@ -135,7 +135,7 @@ public sealed class HandshakeTests(MongoFixture fixture)
         await fixture.Client.DropDatabaseAsync(db);
     }
 
-    [StandInFact]
+    [Fact]
     public async Task Malformed_message_closes_the_connection_but_not_the_server()
     {
         using (var tcp = new TcpClient())
@@ -168,7 +168,7 @@ public sealed class HandshakeTests(MongoFixture fixture)
         Assert.Equal(1.0, ping["ok"].ToDouble());
     }
 
-    [StandInFact]
+    [Fact]
     public async Task Legacy_op_query_handshake_gets_an_op_reply()
     {
         using var tcp = new TcpClient();

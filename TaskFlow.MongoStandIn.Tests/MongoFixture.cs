@@ -19,7 +19,10 @@ public sealed class MongoFixture : IAsyncLifetime
 
     public string? DataDirectory { get; private set; }
 
-    public bool IsRealMongo => Server is null;
+    /// <summary>Always the in-process stand-in, also in real-MongoDB mode: tests of the stand-in itself use it.</summary>
+    public IMongoClient StandInClient { get; private set; } = null!;
+
+    public bool IsRealMongo => ExternalConnectionString is not null;
 
     public static string? ExternalConnectionString => Environment.GetEnvironmentVariable(EnvVar) is { Length: > 0 } cs ? cs : null;
 
@@ -27,18 +30,11 @@ public sealed class MongoFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (ExternalConnectionString is { } external)
-        {
-            ConnectionString = external;
-        }
-        else
-        {
-            DataDirectory = Path.Combine(Path.GetTempPath(), "mongostandin-tests-" + Guid.NewGuid().ToString("N"));
-            Server = await MongoStandInServer.StartAsync(new MongoStandInOptions { Port = 0, DataDirectory = DataDirectory });
-            ConnectionString = Server.ConnectionString;
-        }
-
-        Client = CreateClient(ConnectionString);
+        DataDirectory = Path.Combine(Path.GetTempPath(), "mongostandin-tests-" + Guid.NewGuid().ToString("N"));
+        Server = await MongoStandInServer.StartAsync(new MongoStandInOptions { Port = 0, DataDirectory = DataDirectory });
+        StandInClient = CreateClient(Server.ConnectionString);
+        ConnectionString = ExternalConnectionString ?? Server.ConnectionString;
+        Client = ConnectionString == Server.ConnectionString ? StandInClient : CreateClient(ConnectionString);
     }
 
     public static IMongoClient CreateClient(string connectionString)
@@ -93,16 +89,4 @@ public sealed class MongoFixture : IAsyncLifetime
 public sealed class MongoCollectionDefinition : ICollectionFixture<MongoFixture>
 {
     public const string Name = "mongo";
-}
-
-/// <summary>A fact that only makes sense against the stand-in itself (restart, kill, raw wire tests).</summary>
-public sealed class StandInFactAttribute : FactAttribute
-{
-    public StandInFactAttribute()
-    {
-        if (MongoFixture.ExternalConnectionString is not null)
-        {
-            Skip = "tests the stand-in process itself; skipped against a real MongoDB";
-        }
-    }
 }
