@@ -3,13 +3,6 @@ using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Aggregation;
 
-internal abstract class Accumulator
-{
-    public abstract void Add(BsonValue? value);
-
-    public abstract BsonValue? Result();
-}
-
 internal static class Accumulators
 {
     public static readonly string[] Names = ["$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count"];

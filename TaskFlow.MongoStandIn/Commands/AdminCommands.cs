@@ -154,7 +154,7 @@ internal sealed class AdminCommands(MongoStandInServer server)
         }
 
         var batchSize = ctx.GetDocument("cursor")?.GetValue("batchSize", BsonNull.Value) is { IsBsonNull: false } bs ? bs.ToInt32() : (int?)null;
-        return CrudCommands.CursorReply(ctx, ctx.Database + ".$cmd.listCollections", docs, batchSize, singleBatch: false);
+        return CommandReplies.CursorReply(ctx, ctx.Database + ".$cmd.listCollections", docs, batchSize, singleBatch: false);
     }
 
     public async Task<BsonDocument> Create(CommandContext ctx)
@@ -289,5 +289,5 @@ internal sealed class AdminCommands(MongoStandInServer server)
         return result;
     }
 
-    internal static string Describe(BsonValue v) => BsonOrder.Format(v);
+    internal static string Describe(BsonValue v) => BsonText.Format(v);
 }

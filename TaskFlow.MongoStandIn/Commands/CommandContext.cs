@@ -48,7 +48,7 @@ internal sealed class CommandContext(StandInEngine engine, string database, Bson
         var v = Argument;
         if (v.BsonType != BsonType.String)
         {
-            throw new CommandError(ErrorCodes.InvalidNamespace, $"collection name has invalid type {BsonOrder.TypeName(v)}");
+            throw new CommandError(ErrorCodes.InvalidNamespace, $"collection name has invalid type {BsonText.TypeName(v)}");
         }
 
         StandInEngine.ValidateDatabaseName(Database);
@@ -63,7 +63,7 @@ internal sealed class CommandContext(StandInEngine engine, string database, Bson
             return null;
         }
 
-        return v as BsonDocument ?? throw new CommandError(ErrorCodes.TypeMismatch, $"BSON field '{Name}.{name}' is the wrong type '{BsonOrder.TypeName(v)}', expected type 'object'");
+        return v as BsonDocument ?? throw new CommandError(ErrorCodes.TypeMismatch, $"BSON field '{Name}.{name}' is the wrong type '{BsonText.TypeName(v)}', expected type 'object'");
     }
 
     public bool GetBool(string name, bool defaultValue = false) =>
@@ -78,7 +78,7 @@ internal sealed class CommandContext(StandInEngine engine, string database, Bson
 
         if (!BsonOrder.IsNumber(v))
         {
-            throw new CommandError(ErrorCodes.TypeMismatch, $"BSON field '{Name}.{name}' is the wrong type '{BsonOrder.TypeName(v)}', expected types '[long, int, decimal, double']");
+            throw new CommandError(ErrorCodes.TypeMismatch, $"BSON field '{Name}.{name}' is the wrong type '{BsonText.TypeName(v)}', expected types '[long, int, decimal, double']");
         }
 
         return (long)BsonOrder.ToDouble(v);

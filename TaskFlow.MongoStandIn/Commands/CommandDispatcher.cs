@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using TaskFlow.MongoStandIn.Commands.Crud;
 using TaskFlow.MongoStandIn.Storage;
 
 namespace TaskFlow.MongoStandIn.Commands;
@@ -12,7 +13,6 @@ internal sealed class CommandDispatcher
     {
         _engine = engine;
         var admin = new AdminCommands(server);
-        var crud = new CrudCommands();
         var indexes = new IndexCommands();
         _handlers = new Dictionary<string, Func<CommandContext, Task<BsonDocument>>>(StringComparer.Ordinal)
         {
@@ -41,18 +41,18 @@ internal sealed class CommandDispatcher
             ["standInStats"] = Sync(admin.StandInStats),
             ["commitTransaction"] = Sync(_ => throw NoTransactions()),
             ["abortTransaction"] = Sync(_ => throw NoTransactions()),
-            ["find"] = Sync(crud.Find),
-            ["getMore"] = Sync(crud.GetMore),
-            ["killCursors"] = Sync(crud.KillCursors),
-            ["insert"] = crud.Insert,
-            ["update"] = crud.Update,
-            ["delete"] = crud.Delete,
-            ["findAndModify"] = crud.FindAndModify,
-            ["findandmodify"] = crud.FindAndModify,
-            ["count"] = Sync(crud.Count),
-            ["distinct"] = Sync(crud.Distinct),
-            ["aggregate"] = Sync(crud.Aggregate),
-            ["explain"] = Sync(crud.Explain),
+            ["find"] = Sync(FindCommand.Find),
+            ["getMore"] = Sync(CursorCommands.GetMore),
+            ["killCursors"] = Sync(CursorCommands.KillCursors),
+            ["insert"] = InsertCommand.Insert,
+            ["update"] = UpdateCommand.Update,
+            ["delete"] = DeleteCommand.Delete,
+            ["findAndModify"] = FindAndModifyCommand.FindAndModify,
+            ["findandmodify"] = FindAndModifyCommand.FindAndModify,
+            ["count"] = Sync(CountCommand.Count),
+            ["distinct"] = Sync(DistinctCommand.Distinct),
+            ["aggregate"] = Sync(AggregateCommand.Aggregate),
+            ["explain"] = Sync(ExplainCommand.Explain),
             ["createIndexes"] = indexes.CreateIndexes,
             ["listIndexes"] = Sync(indexes.ListIndexes),
             ["dropIndexes"] = indexes.DropIndexes,

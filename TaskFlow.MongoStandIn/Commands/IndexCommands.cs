@@ -52,7 +52,7 @@ internal sealed class IndexCommands
         var docs = ctx.Engine.WithCollection(ctx.Database, name, create: false, [], c =>
             c?.ListIndexSpecs().ToList() ?? throw new CommandError(ErrorCodes.NamespaceNotFound, $"ns does not exist: {ctx.Database}.{name}"));
         var batch = ctx.GetDocument("cursor")?.GetValue("batchSize", BsonNull.Value);
-        return CrudCommands.CursorReply(ctx, ctx.Database + "." + name, docs, batch is null || batch.IsBsonNull ? null : batch.ToInt32(), singleBatch: false);
+        return CommandReplies.CursorReply(ctx, ctx.Database + "." + name, docs, batch is null || batch.IsBsonNull ? null : batch.ToInt32(), singleBatch: false);
     }
 
     public async Task<BsonDocument> DropIndexes(CommandContext ctx)
@@ -93,7 +93,7 @@ internal sealed class IndexCommands
                         }
 
                         var match = c.Indexes.FirstOrDefault(i => BsonOrder.Compare(i.Key, key) == 0)
-                            ?? throw new CommandError(ErrorCodes.IndexNotFound, $"can't find index with key: {BsonOrder.Format(key)}");
+                            ?? throw new CommandError(ErrorCodes.IndexNotFound, $"can't find index with key: {BsonText.Format(key)}");
                         names.Add(match.Name);
                         break;
                     }

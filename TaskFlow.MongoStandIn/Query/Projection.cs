@@ -1,36 +1,9 @@
 using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Aggregation;
+using TaskFlow.MongoStandIn.Aggregation.Expressions;
 using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Query;
-
-internal enum ProjectionKind
-{
-    Inner,
-    Include,
-    Exclude,
-    Computed,
-    Slice,
-    ElemMatch,
-    Positional,
-}
-
-internal sealed class ProjectionNode
-{
-    public ProjectionKind Kind { get; set; } = ProjectionKind.Inner;
-
-    public List<string> Order { get; } = [];
-
-    public Dictionary<string, ProjectionNode> Children { get; } = new(StringComparer.Ordinal);
-
-    public Expr? Expr { get; set; }
-
-    public int SliceSkip { get; set; }
-
-    public int? SliceLimit { get; set; }
-
-    public CompiledFilter? ElemMatch { get; set; }
-}
 
 /// <summary>Find projections and the $project stage (inclusion, exclusion, computed fields, $slice, $elemMatch, positional).</summary>
 internal sealed class Projection

@@ -3,8 +3,6 @@ using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Query;
 
-internal sealed record KeyRange(BsonValue? Lower, bool LowerInclusive, BsonValue? Upper, bool UpperInclusive);
-
 /// <summary>Extracts the conjunctive equality conditions of a filter that an index can answer.</summary>
 internal static class QueryPlanner
 {

@@ -45,7 +45,7 @@ internal sealed class SortSpec
 
             if (!BsonOrder.IsNumber(e.Value))
             {
-                throw new CommandError(15974, $"Illegal key in $sort specification: {e.Name}: {BsonOrder.Format(e.Value)}");
+                throw new CommandError(15974, $"Illegal key in $sort specification: {e.Name}: {BsonText.Format(e.Value)}");
             }
 
             var dir = BsonOrder.ToDouble(e.Value);

@@ -4,20 +4,6 @@ using TaskFlow.MongoStandIn.Query;
 
 namespace TaskFlow.MongoStandIn.Storage;
 
-internal sealed record QueryHit(long RecordId, BsonDocument Doc, int? Position, double Score);
-
-/// <summary>How a query was answered (for explain and the standInStats command).</summary>
-internal sealed class QueryStats
-{
-    public long DocsExamined { get; set; }
-
-    public long KeysExamined { get; set; }
-
-    public string Stage { get; set; } = "COLLSCAN";
-
-    public string? IndexName { get; set; }
-}
-
 /// <summary>
 /// One collection. Every method must be called while holding <see cref="Sync"/>. Stored documents are never
 /// mutated (updates store a new document), so references handed out stay a consistent snapshot.
@@ -323,7 +309,7 @@ internal sealed class CollectionState
         {
             if (index.Name == "_id_" && (index.Key.ElementCount != 1 || index.Key.GetElement(0).Name != "_id"))
             {
-                throw new CommandError(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {BsonOrder.Format(index.Spec)}, existing index: {BsonOrder.Format(IdIndexSpec)}");
+                throw new CommandError(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {BsonText.Format(index.Spec)}, existing index: {BsonText.Format(IdIndexSpec)}");
             }
 
             if (index.Unique || index.Sparse || index.Partial is not null)
@@ -345,12 +331,12 @@ internal sealed class CollectionState
             {
                 if (BsonOrder.Compare(existing.Key, index.Key) != 0)
                 {
-                    throw new CommandError(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {BsonOrder.Format(index.Spec)}, existing index: {BsonOrder.Format(existing.Spec)}");
+                    throw new CommandError(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {BsonText.Format(index.Spec)}, existing index: {BsonText.Format(existing.Spec)}");
                 }
 
                 if (!existing.SameOptions(index))
                 {
-                    throw new CommandError(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with the same name but different options. Requested index: {BsonOrder.Format(index.Spec)}, existing index: {BsonOrder.Format(existing.Spec)}");
+                    throw new CommandError(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with the same name but different options. Requested index: {BsonText.Format(index.Spec)}, existing index: {BsonText.Format(existing.Spec)}");
                 }
 
                 return false;
@@ -363,7 +349,7 @@ internal sealed class CollectionState
 
             if (existing.IsText && index.IsText)
             {
-                throw new CommandError(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {BsonOrder.Format(index.Spec)}, existing index: {BsonOrder.Format(existing.Spec)}");
+                throw new CommandError(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {BsonText.Format(index.Spec)}, existing index: {BsonText.Format(existing.Spec)}");
             }
         }
 

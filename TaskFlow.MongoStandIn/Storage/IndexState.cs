@@ -4,8 +4,6 @@ using TaskFlow.MongoStandIn.Query;
 
 namespace TaskFlow.MongoStandIn.Storage;
 
-internal readonly record struct IndexEntry(BsonValue[] Key, long RecordId);
-
 /// <summary>A secondary index: a sorted set of (key tuple, record id) entries, or a text index definition.</summary>
 internal sealed class IndexState
 {
@@ -49,7 +47,7 @@ internal sealed class IndexState
     public int EntryCount => _entries.Count;
 
     public static string DefaultName(BsonDocument key) =>
-        string.Join('_', key.Select(e => e.Name + "_" + (e.Value.BsonType == BsonType.String ? e.Value.AsString : BsonOrder.Format(e.Value))));
+        string.Join('_', key.Select(e => e.Name + "_" + (e.Value.BsonType == BsonType.String ? e.Value.AsString : BsonText.Format(e.Value))));
 
     /// <summary>Validates a createIndexes entry and builds the index (empty).</summary>
     public static IndexState FromSpec(BsonDocument spec)
@@ -68,7 +66,7 @@ internal sealed class IndexState
         {
             if (!AllowedOptions.Contains(n))
             {
-                throw new CommandError(197, $"The field '{n}' is not valid for an index specification. Specification: {BsonOrder.Format(spec)}");
+                throw new CommandError(197, $"The field '{n}' is not valid for an index specification. Specification: {BsonText.Format(spec)}");
             }
         }
 
@@ -108,7 +106,7 @@ internal sealed class IndexState
 
             if (!BsonOrder.IsNumber(e.Value) || BsonOrder.ToDouble(e.Value) == 0)
             {
-                throw new CommandError(ErrorCodes.CannotCreateIndex, $"Values in the index key pattern can't be all zeros or non-numeric, found: {e.Name}: {BsonOrder.Format(e.Value)}");
+                throw new CommandError(ErrorCodes.CannotCreateIndex, $"Values in the index key pattern can't be all zeros or non-numeric, found: {e.Name}: {BsonText.Format(e.Value)}");
             }
         }
 
@@ -388,7 +386,7 @@ internal sealed class IndexState
 
     public static CommandError DuplicateKeyError(string ns, string indexName, BsonDocument keyPattern, BsonDocument keyValue)
     {
-        var shown = string.Join(", ", keyValue.Select(e => e.Name + ": " + BsonOrder.Format(e.Value)));
+        var shown = string.Join(", ", keyValue.Select(e => e.Name + ": " + BsonText.Format(e.Value)));
         return new CommandError(ErrorCodes.DuplicateKey, $"E11000 duplicate key error collection: {ns} index: {indexName} dup key: {{ {shown} }}")
         {
             Extra = new BsonDocument { { "keyPattern", keyPattern }, { "keyValue", keyValue } },

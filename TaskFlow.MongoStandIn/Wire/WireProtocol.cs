@@ -7,17 +7,6 @@ using MongoDB.Bson.Serialization.Serializers;
 
 namespace TaskFlow.MongoStandIn.Wire;
 
-/// <summary>A message that violates the wire protocol: the connection is closed.</summary>
-internal sealed class WireFormatException(string message) : Exception(message);
-
-internal sealed record IncomingMessage(
-    int RequestId,
-    int OpCode,
-    BsonDocument Command,
-    string Database,
-    bool MoreToCome,
-    string? LegacyNamespace);
-
 /// <summary>MongoDB wire protocol framing: OP_MSG (2013), OP_QUERY (2004) and OP_REPLY (1).</summary>
 internal static class WireProtocol
 {

@@ -4,15 +4,6 @@ using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Storage;
 
-internal sealed class DatabaseState(string name)
-{
-    public string Name { get; } = name;
-
-    public object Sync { get; } = new();
-
-    public ConcurrentDictionary<string, CollectionState> Collections { get; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>All databases and collections, the journal and the cursors of one server.</summary>
 internal sealed class StandInEngine : IAsyncDisposable
 {
@@ -401,5 +392,5 @@ internal sealed class StandInEngine : IAsyncDisposable
 
     private static int BsonOrderSize(BsonDocument d) => d.ToBson().Length;
 
-    internal static string Describe(BsonValue v) => BsonOrder.Format(v);
+    internal static string Describe(BsonValue v) => BsonText.Format(v);
 }
