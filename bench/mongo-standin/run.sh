@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build "$ROOT/TaskFlow.MongoStandIn/TaskFlow.MongoStandIn.csproj" -c Release -o "$OUT/standin" -v q -nologo >/dev/null
+dotnet build "$ROOT/dev/TaskFlow.MongoStandIn/TaskFlow.MongoStandIn.csproj" -c Release -o "$OUT/standin" -v q -nologo >/dev/null
 dotnet build "$HERE/Bench/Bench.csproj" -c Release -o "$OUT/bench" -v q -nologo >/dev/null
 
 EXTRA=()

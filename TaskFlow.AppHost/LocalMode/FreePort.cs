@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TaskFlow.AppHost.Infrastructure;
+namespace TaskFlow.AppHost.LocalMode;
 
 internal static class FreePort
 {

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace TaskFlow.AppHost.Infrastructure;
+namespace TaskFlow.AppHost.LocalMode;
 
 /// <summary>
 /// Readiness of a local server by its own protocol: send a few bytes it must answer and check the first

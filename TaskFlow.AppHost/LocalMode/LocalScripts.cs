@@ -1,4 +1,4 @@
-namespace TaskFlow.AppHost.Infrastructure;
+namespace TaskFlow.AppHost.LocalMode;
 
 /// <summary>
 /// Start scripts of the local servers. Each ends in <c>exec</c>, so the process Aspire monitors (and stops)

@@ -1,0 +1,11 @@
+using MongoDB.Bson;
+using TaskFlow.MongoStandIn.Bson;
+
+namespace TaskFlow.MongoStandIn.Aggregation;
+
+internal abstract class Accumulator
+{
+    public abstract void Add(BsonValue? value);
+
+    public abstract BsonValue? Result();
+}

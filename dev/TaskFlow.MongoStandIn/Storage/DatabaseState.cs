@@ -1,0 +1,14 @@
+using System.Collections.Concurrent;
+using MongoDB.Bson;
+using TaskFlow.MongoStandIn.Bson;
+
+namespace TaskFlow.MongoStandIn.Storage;
+
+internal sealed class DatabaseState(string name)
+{
+    public string Name { get; } = name;
+
+    public object Sync { get; } = new();
+
+    public ConcurrentDictionary<string, CollectionState> Collections { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,16 @@
+using System.Buffers.Binary;
+using System.Text;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
+
+namespace TaskFlow.MongoStandIn.Wire;
+
+internal sealed record IncomingMessage(
+    int RequestId,
+    int OpCode,
+    BsonDocument Command,
+    string Database,
+    bool MoreToCome,
+    string? LegacyNamespace);
