@@ -2,14 +2,30 @@
 # Runs the whole TaskFlow test suite: unit tests, MongoDB stand-in tests and the distributed tests, which
 # start the real system in local mode (local PostgreSQL, Redis, RabbitMQ, MongoDB stand-in) on free ports
 # with throw-away data. Installs the local-mode packages first when they are missing.
+#
+# Usage: ./test.sh [--unit] [dotnet test options...]
+#   (no option)  everything: unit, distributed and deployment tests
+#   --unit       only the fast suite (dotnet test --filter Category=Unit): no AppHost, no local servers
+#   e.g.         ./test.sh --filter "FullyQualifiedName~Gateway"
 set -euo pipefail
 cd "$(dirname "$0")"
-TASKFLOW_INFRASTRUCTURE=local scripts/install-prerequisites.sh
+unit=false
+if [ "${1:-}" = "--unit" ]; then
+  unit=true
+  shift
+fi
+if [ "$unit" = false ]; then
+  TASKFLOW_INFRASTRUCTURE=local scripts/install-prerequisites.sh
+fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
 dotnet build TaskFlow.sln -c Debug -nologo -v q || exit 1
+filter=()
+if [ "$unit" = true ]; then
+  filter=(--filter "Category=Unit")
+fi
 dotnet test TaskFlow.sln --no-build -c Debug --logger "trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" "$@" || status=$?
+  --logger "console;verbosity=normal" "${filter[@]}" "$@" || status=$?
 scripts/test-summary.sh "$results"
 exit $status

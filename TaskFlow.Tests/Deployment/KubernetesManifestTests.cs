@@ -9,6 +9,7 @@ namespace TaskFlow.Tests.Deployment;
 
 /// <summary>deploy/k8s as generated from the real AppHost's manifest.</summary>
 [Collection(DeploymentCollection.Name)]
+[Trait("Category", "Deployment")]
 public sealed class KubernetesManifestTests(DeploymentFixture fixture)
 {
     private static readonly string[] Services = ["users", "tasks", "notifier", "gateway"];

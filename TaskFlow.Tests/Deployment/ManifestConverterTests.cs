@@ -7,6 +7,7 @@ using TaskFlow.Manifests.Yaml;
 namespace TaskFlow.Tests.Deployment;
 
 /// <summary>The converter on small hand-made manifests: what it refuses, and how it keeps secrets out.</summary>
+[Trait("Category", "Unit")]
 public sealed class ManifestConverterTests
 {
     private static readonly DeploymentSettings Settings = new();

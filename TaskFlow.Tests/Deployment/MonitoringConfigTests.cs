@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Deployment;
 /// <summary>deploy/prometheus and deploy/grafana against the real services: every service scraped, every query on
 /// a metric the services really expose.</summary>
 [Collection(DeploymentCollection.Name)]
+[Trait("Category", "Deployment")]
 public sealed partial class MonitoringConfigTests(DeploymentFixture deployment, ServiceMetricsFixture metrics) : IClassFixture<ServiceMetricsFixture>
 {
     /// <summary>Series Prometheus makes itself rather than scrapes.</summary>

@@ -5,6 +5,7 @@ namespace TaskFlow.Tests.Distributed;
 
 /// <summary>Stopping a backing resource (as the dashboard's Stop does) turns its dependents unhealthy; starting it recovers them without a restart.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class DependencyHealthTests(TaskFlowAppFixture fixture)
 {
     [Theory]
@@ -15,7 +16,7 @@ public sealed class DependencyHealthTests(TaskFlowAppFixture fixture)
         using var client = fixture.CreateClient(service);
         Assert.Equal("Healthy", await StatusAsync(client));
 
-        await fixture.ExecuteCommandAsync(dependency, "resource-stop");
+        await fixture.StopResourceAsync(dependency);
         try
         {
             Assert.True(await EventuallyAsync(async () => await StatusAsync(client) == "Unhealthy", TimeSpan.FromSeconds(60)),
@@ -23,7 +24,7 @@ public sealed class DependencyHealthTests(TaskFlowAppFixture fixture)
         }
         finally
         {
-            await fixture.ExecuteCommandAsync(dependency, "resource-start");
+            await fixture.StartResourceAsync(dependency);
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

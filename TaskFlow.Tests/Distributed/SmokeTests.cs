@@ -4,6 +4,7 @@ using TaskFlow.Tests.Infrastructure;
 namespace TaskFlow.Tests.Distributed;
 
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class SmokeTests(TaskFlowAppFixture fixture)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace TaskFlow.Tests.Gateway;
 
 /// <summary>What the gateway itself does before anything reaches a service.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayEdgeTests(TaskFlowAppFixture fixture)
 {
     [Theory]

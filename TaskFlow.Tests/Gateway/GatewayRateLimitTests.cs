@@ -4,6 +4,7 @@ using TaskFlow.Tests.Infrastructure;
 namespace TaskFlow.Tests.Gateway;
 
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
 {
     [Fact]
@@ -48,9 +49,13 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Limits_still_hold_per_replica_when_redis_is_unreachable()
     {
-        await fixture.ExecuteCommandAsync("redis", "resource-stop");
+        await fixture.StopResourceAsync("redis");
         try
         {
+            // Confirm the outage before relying on it: Redis refuses connections and the gateway knows it.
+            await fixture.AssertNotListeningAsync("redis");
+            Assert.True(await GatewayRedisStatusBecomesAsync("Degraded"), "the gateway never reported Redis as Degraded while it was stopped");
+
             using var client = fixture.CreateGatewayClient();
             var statuses = new List<HttpStatusCode>();
             for (var i = 0; i < 11; i++)
@@ -65,10 +70,20 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
         }
         finally
         {
-            await fixture.ExecuteCommandAsync("redis", "resource-start");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+            await fixture.StartResourceAsync("redis");
         }
+    }
+
+    /// <summary>Whether the gateway's management /health reports its Redis entry with <paramref name="status"/> within 60 s.</summary>
+    private async Task<bool> GatewayRedisStatusBecomesAsync(string status)
+    {
+        using var management = fixture.CreateClient("gateway", "management");
+        return await Distributed.DependencyHealthTests.EventuallyAsync(async () =>
+        {
+            using var response = await management.GetAsync("/health");
+            using var report = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return report.RootElement.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString() == status;
+        }, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>
@@ -78,14 +93,7 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
     /// </summary>
     private async Task WaitForSharedCountersAsync()
     {
-        using var management = fixture.CreateClient("gateway", "management");
-        var healthy = await Distributed.DependencyHealthTests.EventuallyAsync(async () =>
-        {
-            using var response = await management.GetAsync("/health");
-            using var report = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return report.RootElement.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString() == "Healthy";
-        }, TimeSpan.FromSeconds(60));
-        Assert.True(healthy, "the gateway's Redis never became healthy");
+        Assert.True(await GatewayRedisStatusBecomesAsync("Healthy"), "the gateway's Redis never became healthy");
         await Task.Delay(TimeSpan.FromSeconds(6));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Aspire.Hosting.ApplicationModel;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Tests.Users;
 
@@ -8,6 +9,7 @@ namespace TaskFlow.Tests.Gateway;
 
 /// <summary>Behaviour that needs several replicas: of the gateway (shared limits) and of a service (failover).</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
 {
     [Fact]
@@ -68,6 +70,7 @@ public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
         Assert.Equal(2, replicas.Count);
 
         var failures = new ConcurrentBag<string>();
+        var completed = 0;
         using var stop = new CancellationTokenSource();
         var load = Task.Run(async () =>
         {
@@ -79,6 +82,8 @@ public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
                     failures.Add($"{(int)response.StatusCode}");
                 }
 
+                Interlocked.Increment(ref completed);
+
                 // A steady client below the per-user refill rate (10/s), however long stopping the replica takes.
                 await Task.Delay(110);
             }
@@ -86,19 +91,43 @@ public sealed class GatewayReplicaTests(TaskFlowAppFixture fixture)
 
         try
         {
-            await Task.Delay(500);
-            await fixture.ExecuteCommandAsync(replicas[0], "resource-stop");
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            Assert.True(await CompletesAsync(() => Volatile.Read(ref completed), 5, load), "the client's GETs did not get going");
+
+            // The replica's process has exited once this returns (state Exited/Finished), not merely been asked to.
+            await fixture.StopResourceAsync(replicas[0]);
+            var afterStop = Volatile.Read(ref completed);
+
+            // 40 GETs (about 5 s) answered while the replica is confirmed down: the gateway must route around it.
+            Assert.True(await CompletesAsync(() => Volatile.Read(ref completed) - afterStop, 40, load), "the client's GETs stalled after the stop");
+            Assert.True(
+                fixture.App.ResourceNotifications.TryGetCurrentState(replicas[0], out var current)
+                && current.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
+                "the stopped replica came back before the GETs were done");
         }
         finally
         {
             await stop.CancelAsync();
             await load;
-            await fixture.ExecuteCommandAsync(replicas[0], "resource-start");
+            await fixture.StartResourceAsync(replicas[0]);
         }
 
         Assert.Empty(failures);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("tasks", timeout.Token);
+    }
+
+    /// <summary>Waits, without a fixed sleep, until <paramref name="progress"/> reaches <paramref name="target"/> or the load stops.</summary>
+    private static async Task<bool> CompletesAsync(Func<int> progress, int target, Task load)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (progress() < target)
+        {
+            if (load.IsCompleted || DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 }

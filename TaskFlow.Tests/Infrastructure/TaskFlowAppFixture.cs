@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace TaskFlow.Tests.Infrastructure;
@@ -86,8 +89,86 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
-    public Task ExecuteCommandAsync(string resource, string command, CancellationToken ct = default) =>
-        App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, ct);
+    /// <summary>
+    /// Runs a resource command (e.g. "resource-stop") on a resource or one replica (by instance id) and fails the
+    /// test, with the command's own error, unless it succeeded.
+    /// </summary>
+    public async Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, CancellationToken ct = default)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, ct);
+        Assert.True(result.Success,
+            $"{command} on {resource} failed: {result.Message ?? (result.Canceled ? "canceled" : "no error message")}");
+        return result;
+    }
+
+    /// <summary>Stops a resource (or one replica) and confirms its process has exited before returning.</summary>
+    public async Task StopResourceAsync(string resource, CancellationToken ct = default)
+    {
+        await ExecuteCommandAsync(resource, "resource-stop", ct);
+        await WaitForResourceStateAsync(resource, "stopped (Exited or Finished)",
+            snapshot => snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), ct);
+    }
+
+    /// <summary>Starts a stopped resource (or one replica) and waits until it is Running and its health checks pass.</summary>
+    public async Task StartResourceAsync(string resource, CancellationToken ct = default)
+    {
+        await ExecuteCommandAsync(resource, "resource-start", ct);
+        await WaitForResourceStateAsync(resource, "Running and Healthy",
+            snapshot => snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy, ct);
+    }
+
+    /// <summary>
+    /// Waits (2 minutes at most) until the snapshot of a resource, or of one replica by instance id, satisfies
+    /// <paramref name="condition"/>; fails the test with the last state seen otherwise.
+    /// </summary>
+    public async Task<CustomResourceSnapshot> WaitForResourceStateAsync(
+        string resource, string description, Func<CustomResourceSnapshot, bool> condition, CancellationToken ct = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        CustomResourceSnapshot? last = null;
+        try
+        {
+            await foreach (var e in App.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                if (e.ResourceId != resource && e.Resource.Name != resource)
+                {
+                    continue;
+                }
+
+                last = e.Snapshot;
+                if (condition(e.Snapshot))
+                {
+                    return e.Snapshot;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+
+        Assert.Fail($"{resource} did not become {description}; last state {last?.State?.Text ?? "none"}, health {last?.HealthStatus?.ToString() ?? "none"}");
+        throw new UnreachableException();
+    }
+
+    /// <summary>Confirms nothing accepts connections on a resource's endpoint any more (the fault really happened).</summary>
+    public async Task AssertNotListeningAsync(string resource, string endpoint = "tcp")
+    {
+        var uri = App.GetEndpoint(resource, endpoint);
+        using var tcp = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var refused = false;
+        try
+        {
+            await tcp.ConnectAsync(uri.Host, uri.Port, timeout.Token);
+        }
+        catch (SocketException)
+        {
+            refused = true;
+        }
+
+        Assert.True(refused, $"{resource} still accepts connections on {uri.Host}:{uri.Port}");
+    }
 
     /// <summary>The instance ids (e.g. "tasks-abc123") of a resource's replicas, for commands on one replica.</summary>
     public async Task<IReadOnlyList<string>> GetReplicaIdsAsync(string resource, int expected, CancellationToken ct = default)

@@ -6,6 +6,7 @@ using TaskFlow.Messaging.Schemas;
 
 namespace TaskFlow.Tests.Messaging;
 
+[Trait("Category", "Unit")]
 public sealed class ContractSchemaTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using TaskFlow.Messaging.Envelope;
 
 namespace TaskFlow.Tests.Messaging;
 
+[Trait("Category", "Unit")]
 public sealed class EnvelopeTests
 {
     [Fact]

@@ -25,6 +25,7 @@ namespace TaskFlow.Tests.Messaging;
 
 /// <summary>The messaging library against the fixture's real RabbitMQ, PostgreSQL and MongoDB stand-in.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -234,7 +235,7 @@ public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
 
         // Broker down: the event waits in the table with growing attempts, and goes out once the broker is back.
         Guid outageId;
-        await fixture.ExecuteCommandAsync("rabbitmq", "resource-stop");
+        await fixture.StopResourceAsync("rabbitmq");
         try
         {
             await using var scope = host.Services.CreateAsyncScope();
@@ -246,7 +247,7 @@ public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
         }
         finally
         {
-            await fixture.ExecuteCommandAsync("rabbitmq", "resource-start");
+            await fixture.StartResourceAsync("rabbitmq");
         }
 
         await using var afterOutage = await BrokerClient.ConnectWithRetryAsync(fixture);

@@ -2,6 +2,7 @@ using TaskFlow.Notifier.Model;
 
 namespace TaskFlow.Tests.Notifications;
 
+[Trait("Category", "Unit")]
 public sealed class InboxCursorTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using TaskFlow.Notifier.Model;
 
 namespace TaskFlow.Tests.Notifications;
 
+[Trait("Category", "Unit")]
 public sealed class NotificationRulesTests
 {
     private static readonly Guid Owner = Guid.NewGuid();

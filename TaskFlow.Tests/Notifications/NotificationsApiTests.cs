@@ -8,6 +8,7 @@ using static TaskFlow.Tests.Notifications.NotificationsApiClient;
 namespace TaskFlow.Tests.Notifications;
 
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class NotificationsApiTests(TaskFlowAppFixture fixture)
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace TaskFlow.Tests.Notifications;
 /// results observed through the API (as the user) and in what the Notifier stored.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);

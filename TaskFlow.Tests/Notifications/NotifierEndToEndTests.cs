@@ -7,6 +7,7 @@ namespace TaskFlow.Tests.Notifications;
 
 /// <summary>Through the real Tasks service: its MongoDB outbox, its relay, RabbitMQ, the Notifier.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class NotifierEndToEndTests(TaskFlowAppFixture fixture)
 {
     [Fact]
@@ -47,7 +48,7 @@ public sealed class NotifierEndToEndTests(TaskFlowAppFixture fixture)
         var assignee = await UsersApiClient.RegisterAndLoginAsync(users);
 
         var created = new List<Guid>();
-        await fixture.ExecuteCommandAsync("rabbitmq", "resource-stop");
+        await fixture.StopResourceAsync("rabbitmq");
         try
         {
             for (var i = 0; i < count; i++)
@@ -61,7 +62,7 @@ public sealed class NotifierEndToEndTests(TaskFlowAppFixture fixture)
         }
         finally
         {
-            await fixture.ExecuteCommandAsync("rabbitmq", "resource-start");
+            await fixture.StartResourceAsync("rabbitmq");
         }
 
         var clock = Stopwatch.StartNew();

@@ -11,6 +11,7 @@ using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tests.Tasks;
 
+[Trait("Category", "Unit")]
 public sealed class PageCursorTests
 {
     private static readonly PageCursor Sample = new("-createdAt", 1_700_000_000_123, "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "abcdef0123456789");
@@ -91,6 +92,7 @@ public sealed class PageCursorTests
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class TaskListQueryTests
 {
     private static TaskListQuery? Parse(string queryString, out IDictionary<string, string[]> errors)
@@ -179,6 +181,7 @@ public sealed class TaskListQueryTests
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class EntityTagTests
 {
     [Fact]
@@ -206,6 +209,7 @@ public sealed class EntityTagTests
         Assert.Equal(hit, EntityTags.IfNoneMatchHits(header is null ? StringValues.Empty : new StringValues(header), 3));
 }
 
+[Trait("Category", "Unit")]
 public sealed class TaskQueriesTests
 {
     private static BsonDocument Render(FilterDefinition<TaskDocument> filter) =>

@@ -7,6 +7,7 @@ using TaskFlow.Tasks.Model;
 namespace TaskFlow.Tests.Tasks;
 
 /// <summary>Which events each change stages, and that each staged envelope's data passes its JSON Schema.</summary>
+[Trait("Category", "Unit")]
 public sealed class TaskEventOutboxTests
 {
     private static readonly string Owner = Guid.NewGuid().ToString();

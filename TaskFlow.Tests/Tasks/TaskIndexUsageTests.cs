@@ -13,6 +13,7 @@ namespace TaskFlow.Tests.Tasks;
 /// caller's own tasks, not to the collection), checked with <c>explain</c> executionStats.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TaskIndexUsageTests(TaskFlowAppFixture fixture)
 {
     private async Task<IMongoDatabase> DatabaseAsync()

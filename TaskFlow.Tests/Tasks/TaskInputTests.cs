@@ -3,6 +3,7 @@ using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tests.Tasks;
 
+[Trait("Category", "Unit")]
 public sealed class TaskInputTests
 {
     private static (TaskInput? Input, IDictionary<string, string[]> Errors) Parse(string json)

@@ -2,6 +2,7 @@ using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tests.Tasks;
 
+[Trait("Category", "Unit")]
 public sealed class TaskVisibilityTests
 {
     private const string Owner = "00000000-0000-0000-0000-0000000000a1";

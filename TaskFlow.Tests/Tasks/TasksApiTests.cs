@@ -7,6 +7,7 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>Every row and error of the API.md Tasks table, directly against the Tasks service (two replicas).</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TasksApiTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly TasksTestClient _api = new(fixture, fixture.CreateClient("tasks"));

@@ -4,6 +4,7 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>GET /tasks: every filter and sort, visibility, cursor paging that survives concurrent inserts.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TasksListTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly TasksTestClient _api = new(fixture, fixture.CreateClient("tasks"));

@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>Cache coherence across the two Tasks replicas, Redis outages, and the event outbox.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly TasksTestClient _api = new(fixture, fixture.CreateClient("tasks"));
@@ -51,7 +52,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         var task = await _api.CreateAsync(owner.AccessToken, new { title = "before outage" });
         await _api.GetAsync(owner.AccessToken, task.Id);
 
-        await fixture.ExecuteCommandAsync("redis", "resource-stop");
+        await fixture.StopResourceAsync("redis");
         try
         {
             await WaitForHealthAsync("Degraded", TimeSpan.FromSeconds(30));
@@ -70,7 +71,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         }
         finally
         {
-            await fixture.ExecuteCommandAsync("redis", "resource-start");
+            await fixture.StartResourceAsync("redis");
         }
 
         await WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(60));
@@ -94,7 +95,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         var tasks = database.GetCollection<BsonDocument>("tasks");
         var comments = database.GetCollection<BsonDocument>("comments");
 
-        await fixture.ExecuteCommandAsync("rabbitmq", "resource-stop");
+        await fixture.StopResourceAsync("rabbitmq");
         string keptId, deletedId, commentId;
         try
         {
@@ -132,7 +133,7 @@ public sealed class TasksResilienceTests(TaskFlowAppFixture fixture) : IDisposab
         }
         finally
         {
-            await fixture.ExecuteCommandAsync("rabbitmq", "resource-start");
+            await fixture.StartResourceAsync("rabbitmq");
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(90);

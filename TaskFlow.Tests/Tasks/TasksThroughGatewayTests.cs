@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>The "done when": through the gateway, a logged-in user works with tasks; others cannot see them.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TasksThroughGatewayTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly HttpClient _gateway = fixture.CreateGatewayClient();

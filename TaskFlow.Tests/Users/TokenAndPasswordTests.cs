@@ -10,6 +10,7 @@ using TaskFlow.Users.Model;
 namespace TaskFlow.Tests.Users;
 
 /// <summary>Unit tests of token issuing, the signing key ring and password hashing.</summary>
+[Trait("Category", "Unit")]
 public sealed class TokenAndPasswordTests
 {
     private const string Issuer = "taskflow-users";

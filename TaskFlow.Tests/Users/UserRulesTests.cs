@@ -3,6 +3,7 @@ using TaskFlow.Users.Model;
 namespace TaskFlow.Tests.Users;
 
 /// <summary>Unit tests of the Users model rules (no HTTP, no database).</summary>
+[Trait("Category", "Unit")]
 public sealed class UserRulesTests
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Users;
 
 /// <summary>Registration, profiles, roles and the admin list, against the Users service on real PostgreSQL and Redis.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UsersAccountTests(TaskFlowAppFixture fixture)
 {
     private HttpClient Users() => fixture.CreateClient("users");

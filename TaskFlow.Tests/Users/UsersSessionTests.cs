@@ -14,6 +14,7 @@ namespace TaskFlow.Tests.Users;
 
 /// <summary>Login (JSON and OAuth2 form), access tokens, refresh rotation, logout and discovery, on real PostgreSQL and Redis.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
 {
     private HttpClient Users() => fixture.CreateClient("users");

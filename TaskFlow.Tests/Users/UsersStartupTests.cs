@@ -11,6 +11,7 @@ namespace TaskFlow.Tests.Users;
 
 /// <summary>What the Users service does before it serves: migrations and the admin account, with replicas racing.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UsersStartupTests(TaskFlowAppFixture fixture)
 {
     [Fact]

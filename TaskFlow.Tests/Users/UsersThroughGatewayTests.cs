@@ -9,6 +9,7 @@ namespace TaskFlow.Tests.Users;
 /// JwtBearer handler (JWKS via service discovery), and Users validates them again.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UsersThroughGatewayTests(TaskFlowAppFixture fixture)
 {
     [Fact]

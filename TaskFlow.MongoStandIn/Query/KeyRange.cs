@@ -1,6 +1,0 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
-namespace TaskFlow.MongoStandIn.Query;
-
-internal sealed record KeyRange(BsonValue? Lower, bool LowerInclusive, BsonValue? Upper, bool UpperInclusive);

@@ -1,7 +1,0 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-
-namespace TaskFlow.MongoStandIn.Storage;
-
-internal sealed record QueryHit(long RecordId, BsonDocument Doc, int? Position, double Score);

@@ -1,9 +1,0 @@
-namespace TaskFlow.MongoStandIn.Update;
-
-/// <summary>The three forms an update takes.</summary>
-internal enum UpdateKind
-{
-    Replacement,
-    Operators,
-    Pipeline,
-}
