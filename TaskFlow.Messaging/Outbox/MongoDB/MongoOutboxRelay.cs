@@ -51,6 +51,7 @@ internal sealed partial class MongoOutboxRelay(
         while (!stoppingToken.IsCancellationRequested)
         {
             OutboxRound round;
+            var seen = OutboxRelaySignal.Generation;
             try
             {
                 if (!indexed)
@@ -84,7 +85,7 @@ internal sealed partial class MongoOutboxRelay(
             failures = 0;
             if (round.Documents < options.OutboxBatchSize)
             {
-                await OutboxRelaySignal.WaitAsync(options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await OutboxRelaySignal.WaitAsync(seen, options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -147,7 +148,7 @@ internal sealed partial class MongoOutboxRelay(
             var eventId = pendingEvent.GetValue("id", BsonNull.Value);
             var envelope = pendingEvent.GetValue("envelope", BsonNull.Value);
             var result = envelope.IsString
-                ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, cancellationToken)
+                ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, collectionName, cancellationToken)
                 : new OutboxPublishResult(OutboxPublishOutcome.Failed, "Pending event has no envelope string.");
             if (result.Outcome == OutboxPublishOutcome.Published)
             {
