@@ -43,6 +43,10 @@ internal sealed partial class MongoOutboxRelay(
     private const int MaxParallelDocuments = 8;
 
     private readonly IMongoCollection<BsonDocument> _collection = database.GetCollection<BsonDocument>(collectionName);
+    private int _rounds;
+
+    /// <summary>Completed rounds (sweeps and woken rounds), for tests.</summary>
+    internal int Rounds => Volatile.Read(ref _rounds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,6 +65,7 @@ internal sealed partial class MongoOutboxRelay(
                 }
 
                 round = await RunOnceAsync(stoppingToken);
+                Interlocked.Increment(ref _rounds);
                 state.LastRoundAt = DateTimeOffset.UtcNow;
                 state.LastRoundError = null;
             }
