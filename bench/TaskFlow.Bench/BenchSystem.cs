@@ -45,16 +45,13 @@ internal sealed class BenchSystem : IAsyncDisposable
 #pragma warning disable EXTEXP0001 // measure raw requests: no retries or circuit breaker in the harness's own clients
         builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllResilienceHandlers());
 #pragma warning restore EXTEXP0001
+        telemetry.ReceiveFrom(builder);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            var resource = builder.CreateResourceBuilder(project)
-                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", telemetry.Endpoint)
-                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
-                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "1000");
             if (project.Name == "gateway")
             {
                 // Configuration, not code: the benchmark measures the system, not the limiter's 429s.
-                resource
+                builder.CreateResourceBuilder(project)
                     .WithEnvironment("RateLimits__LoginPermitLimit", "100000000")
                     .WithEnvironment("RateLimits__AnonymousPermitLimit", "100000000")
                     .WithEnvironment("RateLimits__AuthenticatedTokenLimit", "100000000")

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+// Shared by the benchmark (bench/TaskFlow.Bench) and the distributed tests (linked into TaskFlow.Tests).
 namespace TaskFlow.Bench;
 
 /// <summary>One span as exported over OTLP: enough to count traces and spans.</summary>
@@ -47,6 +51,18 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
         await app.StartAsync();
         receiver.Endpoint = app.Urls.First();
         return receiver;
+    }
+
+    /// <summary>Points every project of the AppHost at this receiver (OTLP/HTTP protobuf, 500 ms batches).</summary>
+    public void ReceiveFrom(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Endpoint)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
+        }
     }
 
     /// <summary>Traces (distinct ids) with a span that started in the window, from services.</summary>
