@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +12,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.ServiceDefaults.Health;
+using TaskFlow.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -51,8 +53,23 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Traces stay small: the Aspire client integrations' own per-command spans for Redis and RabbitMQ are off by
+    /// default (TaskFlow.Messaging records publish and process spans itself; a Redis call is part of its request's
+    /// span), slow or failed MongoDB commands only become spans (<see cref="MongoDBClientExtensions"/>), and background
+    /// client calls start no trace (<see cref="BackgroundRootSampler"/>). Configuration overrides these defaults.
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Aspire:StackExchange:Redis:DisableTracing"] = "true",
+                ["Aspire:RabbitMQ:Client:DisableTracing"] = "true",
+            },
+        });
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -67,12 +84,15 @@ public static class Extensions
                 .AddMeter("TaskFlow.*")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
+                .SetSampler(BackgroundRootSampler.Create())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource([.. TaskFlowActivitySources])
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes and scrapes are noise in the trace view.
                     o.Filter = context => !IsOperationalPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation(o =>
+                    // Probes of other services' health and scrapes are noise too (the gateway's active health checks).
+                    o.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsOperationalPath(new PathString(uri.AbsolutePath))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

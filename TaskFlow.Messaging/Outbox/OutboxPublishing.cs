@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using CloudNative.CloudEvents;
+using TaskFlow.Messaging.Diagnostics;
 using TaskFlow.Messaging.Envelope;
 using TaskFlow.Messaging.Publishing;
 
@@ -21,7 +23,14 @@ internal readonly record struct OutboxPublishResult(OutboxPublishOutcome Outcome
 /// <summary>Shared by the EF Core and MongoDB relays: decode the stored envelope, publish with confirms, classify the failure.</summary>
 internal static class OutboxPublishing
 {
-    public static async Task<OutboxPublishResult> PublishStoredAsync(IIntegrationEventPublisher publisher, string storedEnvelope, CancellationToken cancellationToken)
+    public const string RelaySpanSuffix = " relay";
+
+    /// <summary>
+    /// Publishes one stored event under a relay span: a child of the request that staged the event (the trace context
+    /// captured in its envelope) and linked to it, so the request, the relay, the publish and the consumer form one
+    /// trace. The publish span is the relay span's child.
+    /// </summary>
+    public static async Task<OutboxPublishResult> PublishStoredAsync(IIntegrationEventPublisher publisher, string storedEnvelope, string outbox, CancellationToken cancellationToken)
     {
         CloudEvent envelope;
         try
@@ -33,6 +42,12 @@ internal static class OutboxPublishing
             return new(OutboxPublishOutcome.Failed, "Stored envelope is not a CloudEvent: " + ex.Message);
         }
 
+        using var relay = StartRelay(envelope, outbox);
+        if (relay is not null)
+        {
+            IntegrationEventEnvelope.SetTraceContext(envelope, relay.Context);
+        }
+
         try
         {
             await publisher.PublishAsync(envelope, cancellationToken);
@@ -40,6 +55,7 @@ internal static class OutboxPublishing
         }
         catch (InvalidIntegrationEventException ex)
         {
+            relay?.SetStatus(ActivityStatusCode.Error, "invalid event");
             return new(OutboxPublishOutcome.Failed, ex.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -48,8 +64,21 @@ internal static class OutboxPublishing
         }
         catch (Exception ex)
         {
+            relay?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             return new(OutboxPublishOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
+
+    private static Activity? StartRelay(CloudEvent envelope, string outbox)
+    {
+        var staged = IntegrationEventEnvelope.GetTraceContext(envelope);
+        ActivityLink[]? links = staged == default ? null : [new ActivityLink(staged)];
+        var activity = MessagingTelemetry.ActivitySource.StartActivity(
+            (envelope.Type ?? "event") + RelaySpanSuffix, ActivityKind.Internal, staged, links: links);
+        activity?.SetTag("taskflow.outbox", outbox);
+        activity?.SetTag("cloudevents.event_id", envelope.Id);
+        activity?.SetTag("cloudevents.event_type", envelope.Type);
+        return activity;
     }
 
     public static TimeSpan Backoff(int attempts, MessagingOptions options)

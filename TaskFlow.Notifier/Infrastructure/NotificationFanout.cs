@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using TaskFlow.Notifier.Model;
 
 namespace TaskFlow.Notifier.Infrastructure;
 
-/// <summary>The payload of one PostgreSQL NOTIFY: who gets which new notification.</summary>
-public sealed record NotificationSignal(Guid UserId, NotificationView Notification)
+/// <summary>
+/// The payload of one PostgreSQL NOTIFY: who gets which new notification, and the trace (W3C traceparent) of the
+/// event that created it, so the push to a live stream joins that trace.
+/// </summary>
+public sealed record NotificationSignal(Guid UserId, NotificationView Notification, string? TraceParent = null)
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -25,6 +29,9 @@ public sealed partial class NotificationFanout(
     NotificationStreamHub hub,
     ILogger<NotificationFanout> logger) : BackgroundService
 {
+    /// <summary>The "notification push" spans (one per replica that has a live stream for the recipient).</summary>
+    public static readonly ActivitySource ActivitySource = new("TaskFlow.Notifier");
+
     public bool Listening { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,6 +81,10 @@ public sealed partial class NotificationFanout(
         {
             if (JsonSerializer.Deserialize<NotificationSignal>(e.Payload, NotificationSignal.JsonOptions) is { } signal)
             {
+                using var push = hub.HasSubscribers(signal.UserId) && ActivityContext.TryParse(signal.TraceParent, null, isRemote: true, out var parent)
+                    ? ActivitySource.StartActivity("notification push", ActivityKind.Internal, parent)
+                    : null;
+                push?.SetTag("taskflow.notification.type", signal.Notification.Type);
                 hub.Publish(signal.UserId, signal.Notification);
             }
         }

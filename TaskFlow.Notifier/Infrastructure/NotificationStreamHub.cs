@@ -24,6 +24,8 @@ public sealed class NotificationStreamHub
         return subscription;
     }
 
+    public bool HasSubscribers(Guid userId) => _byUser.TryGetValue(userId, out var subscriptions) && !subscriptions.IsEmpty;
+
     public void Publish(Guid userId, NotificationView notification)
     {
         if (_byUser.TryGetValue(userId, out var subscriptions))

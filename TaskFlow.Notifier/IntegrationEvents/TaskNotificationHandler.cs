@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Contracts;
@@ -63,7 +64,7 @@ public sealed partial class TaskNotificationHandler(NotificationsDbContext db, T
 
             foreach (var notification in added)
             {
-                var payload = new NotificationSignal(notification.UserId, NotificationView.From(notification)).ToPayload();
+                var payload = new NotificationSignal(notification.UserId, NotificationView.From(notification), Activity.Current?.Id).ToPayload();
                 await db.Database.ExecuteSqlAsync($"SELECT pg_notify({NotifierResources.NotifyChannel}, {payload})", ct);
             }
 

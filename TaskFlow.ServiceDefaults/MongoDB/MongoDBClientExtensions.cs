@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoDB.Driver.Core.Events;
+using TaskFlow.ServiceDefaults.MongoDB;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -13,12 +11,13 @@ namespace Microsoft.Extensions.Hosting;
 /// Registers MongoDB.Driver the way Aspire's client integrations register theirs (Aspire.MongoDB.Driver is
 /// not available here): the connection string comes from <c>ConnectionStrings:{name}</c> (an Aspire
 /// reference), <see cref="IMongoClient"/> and the <see cref="IMongoDatabase"/> named in that connection string
-/// are singletons, a ping health check reports the server, and every driver command becomes a span.
+/// are singletons, a ping health check reports the server, and slow or failed driver commands become spans
+/// (<see cref="MongoCommandTracer"/>; <c>MongoDB:SlowCommandThreshold</c>, 100 ms by default).
 /// </summary>
 public static class MongoDBClientExtensions
 {
-    public const string ActivitySourceName = "TaskFlow.MongoDB";
-    private static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+    public const string ActivitySourceName = MongoCommandTracer.ActivitySourceName;
+    public const string SlowCommandThresholdKey = "MongoDB:SlowCommandThreshold";
 
     public static IHostApplicationBuilder AddMongoDBClient(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -31,12 +30,13 @@ public static class MongoDBClientExtensions
 
         var url = MongoUrl.Create(connectionString);
         var databaseName = url.DatabaseName ?? connectionName;
+        var slow = builder.Configuration.GetValue(SlowCommandThresholdKey, MongoCommandTracer.DefaultSlowThreshold);
 
         builder.Services.AddSingleton<IMongoClient>(_ =>
         {
             var settings = MongoClientSettings.FromUrl(url);
             settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
-            settings.ClusterConfigurator = cluster => cluster.Subscribe(new CommandTracer());
+            settings.ClusterConfigurator = cluster => cluster.Subscribe(new MongoCommandTracer(slow));
             return new MongoClient(settings);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(databaseName));
@@ -65,66 +65,6 @@ public static class MongoDBClientExtensions
             catch (Exception ex) when (ex is MongoException or TimeoutException or OperationCanceledException)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, "MongoDB did not answer ping.");
-            }
-        }
-    }
-
-    /// <summary>One client span per driver command, following the OpenTelemetry database conventions.</summary>
-    private sealed class CommandTracer : IEventSubscriber
-    {
-        private readonly ReflectionEventSubscriber _inner;
-        private readonly ConcurrentDictionary<int, Activity> _activities = new();
-
-        public CommandTracer() => _inner = new ReflectionEventSubscriber(this);
-
-        public bool TryGetEventHandler<TEvent>(out Action<TEvent> handler) => _inner.TryGetEventHandler(out handler);
-
-        public void Handle(CommandStartedEvent e)
-        {
-            if (e.CommandName is "hello" or "isMaster" or "ismaster" or "saslStart" or "saslContinue")
-            {
-                return;
-            }
-
-            var activity = ActivitySource.StartActivity($"{e.CommandName} {e.DatabaseNamespace.DatabaseName}", ActivityKind.Client);
-            if (activity is null)
-            {
-                return;
-            }
-
-            activity.SetTag("db.system", "mongodb");
-            activity.SetTag("db.namespace", e.DatabaseNamespace.DatabaseName);
-            activity.SetTag("db.operation.name", e.CommandName);
-            if (e.Command.TryGetValue(e.CommandName, out var collection) && collection.IsString)
-            {
-                activity.SetTag("db.collection.name", collection.AsString);
-                activity.DisplayName = $"{e.CommandName} {collection.AsString}";
-            }
-
-            if (e.ConnectionId?.ServerId?.EndPoint is System.Net.DnsEndPoint dns)
-            {
-                activity.SetTag("server.address", dns.Host);
-                activity.SetTag("server.port", dns.Port);
-            }
-
-            _activities[e.RequestId] = activity;
-        }
-
-        public void Handle(CommandSucceededEvent e)
-        {
-            if (_activities.TryRemove(e.RequestId, out var activity))
-            {
-                activity.Stop();
-            }
-        }
-
-        public void Handle(CommandFailedEvent e)
-        {
-            if (_activities.TryRemove(e.RequestId, out var activity))
-            {
-                activity.SetStatus(ActivityStatusCode.Error, e.Failure.GetType().Name);
-                activity.SetTag("error.type", e.Failure is MongoCommandException mce ? mce.CodeName : e.Failure.GetType().Name);
-                activity.Stop();
             }
         }
     }

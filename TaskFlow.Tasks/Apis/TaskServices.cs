@@ -8,6 +8,7 @@ public sealed class TaskServices(
     TaskRepository tasks,
     CommentRepository comments,
     TaskCache cache,
+    TaskVersionStamps stamps,
     UserDirectory users,
     TaskEventOutbox outbox,
     TimeProvider clock,
@@ -18,6 +19,8 @@ public sealed class TaskServices(
     public CommentRepository Comments { get; } = comments;
 
     public TaskCache Cache { get; } = cache;
+
+    public TaskVersionStamps Stamps { get; } = stamps;
 
     public UserDirectory Users { get; } = users;
 

@@ -16,9 +16,6 @@ public static partial class TasksApi
     /// <summary>A write that keeps losing the compare-and-set to other writers gives up after this many rounds.</summary>
     private const int MaxWriteAttempts = 5;
 
-    /// <summary>A read that keeps seeing the version move between its two reads falls back to one full read.</summary>
-    private const int MaxVersionChases = 3;
-
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/tasks")
@@ -80,7 +77,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? MalformedBody();
+            return problem ?? TaskProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();
@@ -98,15 +95,16 @@ public static partial class TasksApi
         switch (await CheckAssigneeAsync(input.AssigneeId, previous: null, caller, http, services, cancellationToken))
         {
             case UserLookup.NotFound:
-                return UnknownAssignee();
+                return TaskProblems.UnknownAssignee();
             case UserLookup.Unavailable:
-                return UsersUnavailable();
+                return TaskProblems.UsersUnavailable();
         }
 
         var task = TaskItem.Create(input, caller.UserId, services.Clock.GetUtcNow().UtcDateTime);
+        var writtenAt = services.Stamps.Now();
         await services.Tasks.InsertAsync(task, services.Outbox.Created(task, caller.UserId), cancellationToken);
         TaskWritten(services);
-        await services.Cache.StoreAsync(task, cancellationToken);
+        await services.Cache.WrittenAsync(task, writtenAt, cancellationToken);
         LogTaskCreated(services.Logger, task.Id, caller.UserId);
 
         http.Response.Headers.ETag = EntityTags.For(task.Version);
@@ -121,37 +119,17 @@ public static partial class TasksApi
             return TypedResults.NotFound();
         }
 
-        // The version comes from MongoDB on every read; the cache only ever supplies that exact version.
-        for (var attempt = 0; attempt < MaxVersionChases; attempt++)
-        {
-            var head = await services.Tasks.FindHeadAsync(id, cancellationToken);
-            if (head is null || TaskVisibility.Decide(head, caller, TaskAction.View) == TaskAccess.NotVisible)
-            {
-                return TypedResults.NotFound();
-            }
-
-            http.Response.Headers.ETag = EntityTags.For(head.Version);
-            if (EntityTags.IfNoneMatchHits(http.Request.Headers.IfNoneMatch, head.Version))
-            {
-                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-            }
-
-            if (await services.Cache.GetAsync(id, head.Version, cancellationToken) is { } task)
-            {
-                return TypedResults.Ok(task);
-            }
-
-            // The task changed between the two reads: look at the new version.
-        }
-
-        var current = await services.Tasks.FindAsync(id, cancellationToken);
-        if (current is null || TaskVisibility.Decide(Head(current), caller, TaskAction.View) == TaskAccess.NotVisible)
+        // A cache hit costs one Redis GET (the version stamp) and no MongoDB command; see TaskCache.
+        var task = await services.Cache.GetCurrentAsync(id, cancellationToken);
+        if (task is null || TaskVisibility.Decide(Head(task), caller, TaskAction.View) == TaskAccess.NotVisible)
         {
             return TypedResults.NotFound();
         }
 
-        http.Response.Headers.ETag = EntityTags.For(current.Version);
-        return TypedResults.Ok(current);
+        http.Response.Headers.ETag = EntityTags.For(task.Version);
+        return EntityTags.IfNoneMatchHits(http.Request.Headers.IfNoneMatch, task.Version)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(task);
     }
 
     public static async Task<Results<Ok<TaskItem>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> ReplaceTask(
@@ -160,7 +138,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? MalformedBody();
+            return problem ?? TaskProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();
@@ -200,7 +178,7 @@ public static partial class TasksApi
 
             if (!EntityTags.IfMatchAllows(ifMatch, current.Version))
             {
-                return PreconditionFailed(current.Version);
+                return TaskProblems.PreconditionFailed(current.Version);
             }
 
             if (!assigneeChecked)
@@ -208,9 +186,9 @@ public static partial class TasksApi
                 switch (await CheckAssigneeAsync(input.AssigneeId, current.AssigneeId, caller, http, services, cancellationToken))
                 {
                     case UserLookup.NotFound:
-                        return UnknownAssignee();
+                        return TaskProblems.UnknownAssignee();
                     case UserLookup.Unavailable:
-                        return UsersUnavailable();
+                        return TaskProblems.UsersUnavailable();
                 }
 
                 assigneeChecked = true;
@@ -218,10 +196,11 @@ public static partial class TasksApi
 
             var updated = current.Replace(input, services.Clock.GetUtcNow().UtcDateTime);
             var events = services.Outbox.Updated(current, updated, caller.UserId);
+            var writtenAt = services.Stamps.Now();
             if (await services.Tasks.ReplaceAsync(updated, current.Version, events, cancellationToken))
             {
                 TaskWritten(services);
-                await services.Cache.StoreAsync(updated, cancellationToken);
+                await services.Cache.WrittenAsync(updated, writtenAt, cancellationToken);
                 http.Response.Headers.ETag = EntityTags.For(updated.Version);
                 return TypedResults.Ok(updated);
             }
@@ -230,11 +209,11 @@ public static partial class TasksApi
             // it had seen, which is gone: 412. Without it, the client asked for "replace whatever is there": retry.
             if (!Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(ifMatch))
             {
-                return PreconditionFailed(null);
+                return TaskProblems.PreconditionFailed(null);
             }
         }
 
-        return TooMuchContention();
+        return TaskProblems.TooMuchContention();
     }
 
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> DeleteTask(
@@ -264,14 +243,16 @@ public static partial class TasksApi
 
             if (!EntityTags.IfMatchAllows(ifMatch, current.Version))
             {
-                return PreconditionFailed(current.Version);
+                return TaskProblems.PreconditionFailed(current.Version);
             }
 
             var now = services.Clock.GetUtcNow().UtcDateTime;
             var events = services.Outbox.Deleted(current, caller.UserId, now);
+            var writtenAt = services.Stamps.Now();
             if (await services.Tasks.MarkDeletedAsync(id, current.Version, now, events, cancellationToken))
             {
                 TaskWritten(services);
+                await services.Cache.DeletedAsync(id, current.Version, writtenAt, cancellationToken);
                 await services.Comments.DeleteForTaskAsync(id, cancellationToken);
                 LogTaskDeleted(services.Logger, id, caller.UserId);
                 return TypedResults.NoContent();
@@ -279,11 +260,11 @@ public static partial class TasksApi
 
             if (!Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(ifMatch))
             {
-                return PreconditionFailed(null);
+                return TaskProblems.PreconditionFailed(null);
             }
         }
 
-        return TooMuchContention();
+        return TaskProblems.TooMuchContention();
     }
 
     public static async Task<Results<Ok<Page<TaskItem>>, ValidationProblem>> ListTasks(
@@ -317,7 +298,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? MalformedBody();
+            return problem ?? TaskProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();
@@ -362,11 +343,13 @@ public static partial class TasksApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var head = IsTaskId(id) ? await services.Tasks.FindHeadAsync(id, cancellationToken) : null;
-        if (head is null || TaskVisibility.Decide(head, caller, TaskAction.View) == TaskAccess.NotVisible)
+        var task = IsTaskId(id) ? await services.Cache.GetCurrentAsync(id, cancellationToken) : null;
+        if (task is null || TaskVisibility.Decide(Head(task), caller, TaskAction.View) == TaskAccess.NotVisible)
         {
             return TypedResults.NotFound();
         }
+
+        var head = Head(task);
 
         PageCursor? after = null;
         if (paging.Cursor is { } token)
@@ -397,37 +380,12 @@ public static partial class TasksApi
         return await services.Users.FindAsync(assigneeId, http.Request.Headers.Authorization, cancellationToken);
     }
 
-    private static ValidationProblem UnknownAssignee() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
-    {
-        ["assigneeId"] = ["No user with this id exists."],
-    });
-
-    private static ProblemHttpResult UsersUnavailable() => TypedResults.Problem(
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Users service unavailable",
-        detail: "The assignee could not be checked right now; try again shortly.");
-
     private static TaskHead Head(TaskItem task) => new(task.Id, task.OwnerId, task.AssigneeId, task.Version);
 
     /// <summary>Ids are UUIDs; anything else cannot name a task, so it is a 404 without a database round trip.</summary>
     private static bool IsTaskId(string id) => id.Length == 36 && Guid.TryParseExact(id, "D", out _);
 
     private static void TaskWritten(TaskServices services) => services.Outbox.NotifyRelay();
-
-    private static ProblemHttpResult PreconditionFailed(long? currentVersion) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed,
-        title: "Precondition failed",
-        detail: currentVersion is { } version
-            ? $"The task has changed; its current ETag is {EntityTags.For(version)}. Fetch it again and reapply your change."
-            : "The task was changed by someone else meanwhile. Fetch it again and reapply your change.");
-
-    private static ProblemHttpResult MalformedBody() => TypedResults.Problem(
-        statusCode: StatusCodes.Status400BadRequest, title: "Malformed request", detail: "The request body is not valid JSON.");
-
-    private static ProblemHttpResult TooMuchContention() => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Conflict",
-        detail: "The task is being changed by others right now; try again.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} created by {UserId}")]
     private static partial void LogTaskCreated(ILogger logger, string taskId, string userId);

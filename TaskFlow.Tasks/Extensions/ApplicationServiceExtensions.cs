@@ -64,7 +64,10 @@ public static class ApplicationServiceExtensions
             .Bind(builder.Configuration.GetSection(TaskCacheOptions.SectionName))
             .Validate(o => o.Expiration > TimeSpan.Zero && o.LocalExpiration > TimeSpan.Zero && o.LocalExpiration <= o.Expiration,
                 "TaskCache expirations must be positive, the local one no longer than the distributed one.")
+            .Validate(o => o.StampLease >= TimeSpan.FromSeconds(1) && o.StampLease <= TimeSpan.FromMinutes(5),
+                "TaskCache:StampLease must be between 1 second and 5 minutes.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<TaskVersionStamps>();
         builder.Services.AddSingleton<TaskCache>();
         return builder;
     }

@@ -110,25 +110,6 @@ public sealed class TaskDocument
     };
 }
 
-/// <summary>The projection used for visibility and version checks: no text, no outbox.</summary>
-[BsonIgnoreExtraElements]
-public sealed class TaskHeadDocument
-{
-    [BsonId]
-    public required string Id { get; init; }
-
-    [BsonElement(TaskFields.OwnerId)]
-    public required string OwnerId { get; init; }
-
-    [BsonElement(TaskFields.AssigneeId)]
-    public string? AssigneeId { get; init; }
-
-    [BsonElement(TaskFields.Version)]
-    public required long Version { get; init; }
-
-    public TaskHead ToHead() => new(Id, OwnerId, AssigneeId, Version);
-}
-
 /// <summary>A comment in the <c>comments</c> collection, with its own outbox for <c>task.comment.added</c>.</summary>
 [BsonIgnoreExtraElements]
 public sealed class CommentDocument

@@ -10,9 +10,6 @@ namespace TaskFlow.Tasks.Infrastructure;
 /// </summary>
 public sealed class TaskRepository(IMongoDatabase database)
 {
-    private static readonly ProjectionDefinition<TaskDocument, TaskHeadDocument> HeadProjection = Builders<TaskDocument>.Projection
-        .Include(d => d.OwnerId).Include(d => d.AssigneeId).Include(d => d.Version);
-
     private static readonly ProjectionDefinition<TaskDocument> WithoutOutbox = Builders<TaskDocument>.Projection
         .Exclude(d => d.PendingEvents);
 
@@ -20,13 +17,6 @@ public sealed class TaskRepository(IMongoDatabase database)
 
     public Task InsertAsync(TaskItem task, IEnumerable<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
         Collection.InsertOneAsync(TaskDocument.From(task, pendingEvents), cancellationToken: cancellationToken);
-
-    /// <summary>Owner, assignee and version of a live task: what visibility and ETag checks need, nothing more.</summary>
-    public async Task<TaskHead?> FindHeadAsync(string id, CancellationToken cancellationToken)
-    {
-        var head = await Collection.Find(TaskQueries.ById(id)).Project(HeadProjection).FirstOrDefaultAsync(cancellationToken);
-        return head?.ToHead();
-    }
 
     public async Task<TaskItem?> FindAsync(string id, CancellationToken cancellationToken)
     {

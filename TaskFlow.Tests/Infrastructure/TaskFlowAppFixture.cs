@@ -25,6 +25,9 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public TimeSpan StartupTime { get; private set; }
 
+    /// <summary>Every span the services export (OTLP) during the run.</summary>
+    internal TaskFlow.Bench.OtlpTraceReceiver Telemetry { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dataRoot);
@@ -39,6 +42,8 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             // Two gateways, as in production: rate limits must hold across them.
             "--TaskFlow:GatewayReplicas=2",
         ]);
+        Telemetry = await TaskFlow.Bench.OtlpTraceReceiver.StartAsync();
+        Telemetry.ReceiveFrom(builder);
         // Keep test output readable: resources' stderr and real AppHost errors, not every startup health probe.
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
@@ -203,6 +208,11 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         try

@@ -30,6 +30,7 @@ internal sealed partial class EfCoreOutboxRelay<TDbContext>(
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
+            var seen = OutboxRelaySignal.Generation;
             try
             {
                 claimed = await RunOnceAsync(stoppingToken);
@@ -58,7 +59,7 @@ internal sealed partial class EfCoreOutboxRelay<TDbContext>(
 
             if (claimed < settings.OutboxBatchSize)
             {
-                await OutboxRelaySignal.WaitAsync(settings.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await OutboxRelaySignal.WaitAsync(seen, settings.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -81,7 +82,7 @@ internal sealed partial class EfCoreOutboxRelay<TDbContext>(
                 return 0;
             }
 
-            var results = await Task.WhenAll(rows.Select(row => OutboxPublishing.PublishStoredAsync(publisher, row.Envelope, ct)));
+            var results = await Task.WhenAll(rows.Select(row => OutboxPublishing.PublishStoredAsync(publisher, row.Envelope, typeof(TDbContext).Name, ct)));
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < rows.Count; i++)
             {

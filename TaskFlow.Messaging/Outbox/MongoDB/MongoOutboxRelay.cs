@@ -43,6 +43,10 @@ internal sealed partial class MongoOutboxRelay(
     private const int MaxParallelDocuments = 8;
 
     private readonly IMongoCollection<BsonDocument> _collection = database.GetCollection<BsonDocument>(collectionName);
+    private int _rounds;
+
+    /// <summary>Completed rounds (sweeps and woken rounds), for tests.</summary>
+    internal int Rounds => Volatile.Read(ref _rounds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,6 +55,7 @@ internal sealed partial class MongoOutboxRelay(
         while (!stoppingToken.IsCancellationRequested)
         {
             OutboxRound round;
+            var seen = OutboxRelaySignal.Generation;
             try
             {
                 if (!indexed)
@@ -60,6 +65,7 @@ internal sealed partial class MongoOutboxRelay(
                 }
 
                 round = await RunOnceAsync(stoppingToken);
+                Interlocked.Increment(ref _rounds);
                 state.LastRoundAt = DateTimeOffset.UtcNow;
                 state.LastRoundError = null;
             }
@@ -84,7 +90,7 @@ internal sealed partial class MongoOutboxRelay(
             failures = 0;
             if (round.Documents < options.OutboxBatchSize)
             {
-                await OutboxRelaySignal.WaitAsync(options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await OutboxRelaySignal.WaitAsync(seen, options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -147,7 +153,7 @@ internal sealed partial class MongoOutboxRelay(
             var eventId = pendingEvent.GetValue("id", BsonNull.Value);
             var envelope = pendingEvent.GetValue("envelope", BsonNull.Value);
             var result = envelope.IsString
-                ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, cancellationToken)
+                ? await OutboxPublishing.PublishStoredAsync(publisher, envelope.AsString, collectionName, cancellationToken)
                 : new OutboxPublishResult(OutboxPublishOutcome.Failed, "Pending event has no envelope string.");
             if (result.Outcome == OutboxPublishOutcome.Published)
             {

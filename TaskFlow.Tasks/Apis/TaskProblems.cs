@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.Tasks.Model;
+
+namespace TaskFlow.Tasks.Apis;
+
+/// <summary>The problem+json answers of the task handlers.</summary>
+internal static class TaskProblems
+{
+    public static ValidationProblem UnknownAssignee() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
+    {
+        ["assigneeId"] = ["No user with this id exists."],
+    });
+
+    public static ProblemHttpResult UsersUnavailable() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Users service unavailable",
+        detail: "The assignee could not be checked right now; try again shortly.");
+
+    public static ProblemHttpResult PreconditionFailed(long? currentVersion) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "Precondition failed",
+        detail: currentVersion is { } version
+            ? $"The task has changed; its current ETag is {EntityTags.For(version)}. Fetch it again and reapply your change."
+            : "The task was changed by someone else meanwhile. Fetch it again and reapply your change.");
+
+    public static ProblemHttpResult MalformedBody() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: "Malformed request", detail: "The request body is not valid JSON.");
+
+    public static ProblemHttpResult TooMuchContention() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Conflict",
+        detail: "The task is being changed by others right now; try again.");
+}

@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TaskFlow.Bench;
+
+/// <summary>
+/// The one start-up harness: the whole AppHost in local mode (like the distributed tests) on free ports with a
+/// throw-away data folder, the gateway's rate limits raised through configuration (environment), and every service
+/// exporting traces to <see cref="OtlpTraceReceiver"/>. Stopped and cleaned up on dispose.
+/// </summary>
+internal sealed class BenchSystem : IAsyncDisposable
+{
+    public const string Password = "bench-password-1";
+
+    private readonly string _dataRoot;
+
+    private BenchSystem(DistributedApplication app, OtlpTraceReceiver telemetry, string dataRoot)
+    {
+        App = app;
+        Telemetry = telemetry;
+        _dataRoot = dataRoot;
+    }
+
+    public DistributedApplication App { get; }
+
+    public OtlpTraceReceiver Telemetry { get; }
+
+    public static async Task<BenchSystem> StartAsync()
+    {
+        var dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataRoot);
+        var telemetry = await OtlpTraceReceiver.StartAsync();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
+            ["--TaskFlow:Infrastructure=local", $"--TaskFlow:DataRoot={dataRoot}", "--TaskFlow:GatewayPort=0"]);
+        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error).AddFilter("Polly", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None).AddFilter("TaskFlow.AppHost.Resources", LogLevel.Error));
+#pragma warning disable EXTEXP0001 // measure raw requests: no retries or circuit breaker in the harness's own clients
+        builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllResilienceHandlers());
+#pragma warning restore EXTEXP0001
+        telemetry.ReceiveFrom(builder);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            if (project.Name == "gateway")
+            {
+                // Configuration, not code: the benchmark measures the system, not the limiter's 429s.
+                builder.CreateResourceBuilder(project)
+                    .WithEnvironment("RateLimits__LoginPermitLimit", "100000000")
+                    .WithEnvironment("RateLimits__AnonymousPermitLimit", "100000000")
+                    .WithEnvironment("RateLimits__AuthenticatedTokenLimit", "100000000")
+                    .WithEnvironment("RateLimits__AuthenticatedTokensPerPeriod", "100000000");
+            }
+        }
+
+        var app = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await app.StartAsync(startup.Token);
+        foreach (var name in new[] { "postgres", "mongo", "redis", "rabbitmq", "users", "tasks", "notifier", "gateway" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, startup.Token);
+        }
+
+        return new BenchSystem(app, telemetry, dataRoot);
+    }
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>Registers and logs in a fresh user through the gateway.</summary>
+    public async Task<BenchUser> SignUpAsync(string prefix)
+    {
+        using var gateway = Client("gateway");
+        var email = $"bench-{prefix}-{Guid.NewGuid():N}@example.test";
+        using var register = await gateway.PostAsJsonAsync("/users/register", new { email, password = Password, displayName = "Bench " + prefix });
+        register.EnsureSuccessStatusCode();
+        var user = await register.Content.ReadFromJsonAsync<JsonElement>();
+        using var login = await gateway.PostAsJsonAsync("/users/login", new { email, password = Password });
+        login.EnsureSuccessStatusCode();
+        var tokens = await login.Content.ReadFromJsonAsync<JsonElement>();
+        return new BenchUser(user.GetProperty("id").GetString()!, email, tokens.GetProperty("accessToken").GetString()!);
+    }
+
+    public HttpClient AuthorizedClient(string resource, BenchUser user)
+    {
+        var client = Client(resource);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Telemetry.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+internal sealed record BenchUser(string Id, string Email, string Token);

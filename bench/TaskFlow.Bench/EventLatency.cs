@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TaskFlow.Bench;
+
+/// <summary>Task saved → notification pushed on the assignee's SSE stream, through the gateway, at a steady rate.</summary>
+internal sealed record EventLatencyResult(int Rate, int Created, int Received, int Duplicates, double P50Ms, double P99Ms);
+
+internal static class EventLatency
+{
+    /// <summary>
+    /// Open loop: task i is created at i/rate s (owner → assignee), whatever the earlier requests are doing. The latency
+    /// of a task is from its <c>createdAt</c> (set by Tasks when it writes the task and its pending event) to the moment
+    /// its <c>task.assigned</c>/<c>task.created</c> notification arrives on the assignee's stream (both clocks this machine's).
+    /// </summary>
+    public static async Task<EventLatencyResult> RunAsync(BenchSystem system, BenchUser owner, BenchUser assignee, int rate, TimeSpan duration)
+    {
+        using var stream = system.AuthorizedClient("gateway", assignee);
+        stream.Timeout = Timeout.InfiniteTimeSpan;
+        using var posts = system.AuthorizedClient("gateway", owner);
+        var arrivals = new ConcurrentDictionary<string, ConcurrentBag<DateTime>>();
+        using var stop = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/notifications/stream");
+        using var response = await stream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var reader = Task.Run(() => ReadAsync(response, arrivals, stop.Token));
+
+        var count = (int)(rate * duration.TotalSeconds);
+        var created = new ConcurrentDictionary<string, DateTime>();
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var title = $"latency {rate}/s #{i}";
+            inFlight.Add(Task.Run(async () =>
+            {
+                using var post = await posts.PostAsJsonAsync("/tasks", new { title, assigneeId = assignee.Id });
+                post.EnsureSuccessStatusCode();
+                var task = await post.Content.ReadFromJsonAsync<JsonElement>();
+                created[task.GetProperty("id").GetString()!] = task.GetProperty("createdAt").GetDateTime().ToUniversalTime();
+            }));
+        }
+
+        await Task.WhenAll(inFlight);
+        var deadline = Stopwatch.StartNew();
+        while (created.Keys.Any(id => !arrivals.ContainsKey(id)) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        // A little longer, to see duplicates.
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await reader;
+
+        var latencies = created
+            .Where(c => arrivals.ContainsKey(c.Key))
+            .Select(c => (arrivals[c.Key].Min() - c.Value).TotalMilliseconds)
+            .Order()
+            .ToArray();
+        var duplicates = created.Keys.Sum(id => arrivals.TryGetValue(id, out var seen) ? Math.Max(0, seen.Count - 1) : 0);
+        return new EventLatencyResult(rate, created.Count, latencies.Length, duplicates, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+    }
+
+    private static async Task ReadAsync(HttpResponseMessage response, ConcurrentDictionary<string, ConcurrentBag<DateTime>> arrivals, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var now = DateTime.UtcNow;
+                using var data = JsonDocument.Parse(line["data: ".Length..]);
+                if (data.RootElement.TryGetProperty("taskId", out var taskId) && taskId.GetString() is { } id)
+                {
+                    arrivals.GetOrAdd(id, _ => []).Add(now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace TaskFlow.Bench;
+
+/// <summary>CPU time (user + system) of the system's processes, read from /proc, grouped by role.</summary>
+internal static class ProcessCpu
+{
+    /// <summary>The TaskFlow service processes (MongoDB stand-in included) and the other backing servers.</summary>
+    public static readonly string[] Services = ["TaskFlow.Gateway", "TaskFlow.Tasks", "TaskFlow.Notifier", "TaskFlow.Users", "TaskFlow.MongoStandIn"];
+    public static readonly string[] Backing = ["postgres", "redis-server", "beam.smp"];
+
+    private static readonly double TicksPerSecond = 100;
+
+    /// <summary>
+    /// Seconds of CPU per role since each process started, counting only processes of this run: those whose command line
+    /// names one of <paramref name="markers"/> (the repository's folder, the run's data folder) and their descendants,
+    /// so other work on a shared machine is not counted.
+    /// </summary>
+    public static Dictionary<string, double> Snapshot(IReadOnlyList<string> markers)
+    {
+        var processes = new Dictionary<int, (int Parent, string CommandLine, double Seconds)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var command = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields after the command: state(0) ppid(1) ... utime(11) stime(12).
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), command + " " + commandLine, ticks / TicksPerSecond);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+            }
+        }
+
+        bool Ours(int pid)
+        {
+            for (var depth = 0; depth < 16 && processes.TryGetValue(pid, out var process); depth++)
+            {
+                if (markers.Any(m => process.CommandLine.Contains(m, StringComparison.Ordinal)))
+                {
+                    return true;
+                }
+
+                pid = process.Parent;
+            }
+
+            return false;
+        }
+
+        var result = Services.Concat(Backing).ToDictionary(r => r, _ => 0.0);
+        foreach (var (pid, process) in processes)
+        {
+            // The services' own processes, not the "dotnet run" launchers in front of them.
+            if (process.CommandLine.Contains(" dotnet run ", StringComparison.Ordinal) || !Ours(pid))
+            {
+                continue;
+            }
+
+            if (result.Keys.FirstOrDefault(r => process.CommandLine.Contains(r, StringComparison.Ordinal)) is { } role)
+            {
+                result[role] += process.Seconds;
+            }
+        }
+
+        return result;
+    }
+
+    public static Dictionary<string, double> Since(Dictionary<string, double> before, IReadOnlyList<string> markers) =>
+        Snapshot(markers).ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key));
+}

@@ -1,0 +1,132 @@
+// The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
+// system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
+// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60]
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TaskFlow.Bench;
+
+if (args is ["hello", var helloPort])
+{
+    await HelloServer.RunAsync(int.Parse(helloPort, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+var seconds = TimeSpan.FromSeconds(Option("--seconds", 10));
+var connections = Option("--connections", 16);
+var idleSeconds = Option("--idle-seconds", 60);
+var repositoryRoot = TextOption("--root", Directory.GetCurrentDirectory());
+var table = new ResultTable();
+
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine("Starting TaskFlow (local mode) ...");
+var started = System.Diagnostics.Stopwatch.StartNew();
+await using var system = await BenchSystem.StartAsync();
+Console.WriteLine($"Healthy after {started.Elapsed.TotalSeconds:0} s.");
+string[] markers = [repositoryRoot.TrimEnd('/') + "/", Path.GetTempPath() + "taskflow-bench-"];
+
+var owner = await system.SignUpAsync("owner");
+var assignee = await system.SignUpAsync("assignee");
+string taskPath;
+using (var gateway = system.AuthorizedClient("gateway", owner))
+{
+    using var created = await gateway.PostAsJsonAsync("/tasks", new { title = "benchmark task", description = "read by every GET row" });
+    created.EnsureSuccessStatusCode();
+    taskPath = "/tasks/" + (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+}
+
+// GET rows: the same warm task, the same connections and duration, one after another.
+await using (var hello = await HelloServer.StartAsync())
+await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
+{
+    var tasksUrl = new Uri(system.Endpoint("tasks"), taskPath);
+    var nginxUrl = new Uri(nginx.Endpoint, taskPath);
+    var gatewayUrl = new Uri(system.Endpoint("gateway"), taskPath);
+    foreach (var warm in new[] { tasksUrl, nginxUrl, gatewayUrl })
+    {
+        await Wrk.RunAsync(warm, connections, TimeSpan.FromSeconds(2), owner.Token);
+    }
+
+    await Wrk.RunAsync(hello.Endpoint, connections, TimeSpan.FromSeconds(2));
+    table.SetHello(await Wrk.RunAsync(hello.Endpoint, connections, seconds));
+    table.Add("GET /tasks/{id}, Tasks direct", await Wrk.RunAsync(tasksUrl, connections, seconds, owner.Token));
+    table.Nginx = await Wrk.RunAsync(nginxUrl, connections, seconds, owner.Token);
+    table.Add("GET /tasks/{id}, nginx → Tasks", table.Nginx);
+    table.Add("GET /tasks/{id}, gateway → Tasks", await Wrk.RunAsync(gatewayUrl, connections, seconds, owner.Token), vsNginx: true);
+}
+
+// POST /tasks through the gateway (each task assigned to another user, so Notifier works too), with CPU from /proc.
+var postScript = $$"""
+    wrk.method = "POST"
+    wrk.body = '{"title":"bench post","assigneeId":"{{assignee.Id}}"}'
+    wrk.headers["Content-Type"] = "application/json"
+    """;
+var cpuBefore = ProcessCpu.Snapshot(markers);
+var post = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, seconds, owner.Token, postScript);
+await Task.Delay(TimeSpan.FromSeconds(5)); // events relayed, consumed, stored and pushed
+var cpu = ProcessCpu.Since(cpuBefore, markers);
+table.Add($"POST /tasks, gateway, {connections} connections", post);
+var createdTasks = Math.Max(1, post.Requests - post.Errors);
+var serviceCpuMs = ProcessCpu.Services.Sum(s => cpu[s]) * 1000 / createdTasks;
+table.AddText("CPU per created task (TaskFlow services + stand-in, /proc)", $"{serviceCpuMs:0.00} ms",
+    $"{serviceCpuMs / 1.0:0.0}× the 1 ms target",
+    string.Join(", ", cpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value * 1000 / createdTasks:0.00}")));
+
+// Login through the gateway (password hashing is the point of this row).
+var loginScript = $$"""
+    wrk.method = "POST"
+    wrk.body = '{"email":"{{owner.Email}}","password":"{{BenchSystem.Password}}"}'
+    wrk.headers["Content-Type"] = "application/json"
+    """;
+table.Add("POST /users/login, gateway", await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/users/login"), connections, seconds, null, loginScript));
+
+// Event latency, task saved → notification on the assignee's SSE stream, through the gateway.
+await EventLatency.RunAsync(system, owner, assignee, 10, TimeSpan.FromSeconds(3));
+foreach (var rate in new[] { 20, 50, 200 })
+{
+    var events = await EventLatency.RunAsync(system, owner, assignee, rate, seconds);
+    table.AddText($"event latency at {rate} tasks/s (saved → SSE push)", $"p50 {events.P50Ms:0} ms, p99 {events.P99Ms:0} ms",
+        $"p99 {events.P99Ms / 100:0.00}× the 100 ms target",
+        $"{events.Created} created, {events.Received} pushed, {events.Created - events.Received} lost, {events.Duplicates} twice");
+}
+
+// One created task's trace: the harness starts the trace (traceparent), the services continue it.
+var traceId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+using (var gateway = system.AuthorizedClient("gateway", owner))
+{
+    using var traced = new HttpRequestMessage(HttpMethod.Post, "/tasks") { Content = JsonContent.Create(new { title = "traced", assigneeId = assignee.Id }) };
+    traced.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}-01");
+    (await gateway.SendAsync(traced)).EnsureSuccessStatusCode();
+}
+
+await Task.Delay(TimeSpan.FromSeconds(5));
+var spans = system.Telemetry.SpansOf(traceId);
+table.AddText("spans in one created task's trace", spans.Count.ToString(CultureInfo.InvariantCulture), "",
+    string.Join(", ", spans.GroupBy(s => s.Service).Select(g => $"{g.Key}: {string.Join(" | ", g.Select(s => s.Name))}")));
+
+// Idle: nothing but the system itself.
+await Task.Delay(TimeSpan.FromSeconds(10));
+var idleFrom = DateTime.UtcNow;
+var idleCpuBefore = ProcessCpu.Snapshot(markers);
+await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+var idleTo = DateTime.UtcNow;
+var idleCpu = ProcessCpu.Since(idleCpuBefore, markers);
+await Task.Delay(TimeSpan.FromSeconds(5)); // the last batch of spans
+var idleTraces = system.Telemetry.TracesStartedBetween(idleFrom, idleTo) * 60.0 / idleSeconds;
+table.AddText("idle traces per minute", $"{idleTraces:0.0}", $"{idleTraces / 5:0.0}× the 5/min target",
+    string.Join(", ", system.Telemetry.Spans.Where(s => s.IsRoot && s.StartUtc >= idleFrom && s.StartUtc < idleTo)
+        .GroupBy(s => $"{s.Service}: {s.Name}").OrderByDescending(g => g.Count()).Take(5).Select(g => $"{g.Key} ×{g.Count()}")));
+var idleCore = ProcessCpu.Services.Sum(s => idleCpu[s]) * 100 / idleSeconds;
+table.AddText("idle CPU (TaskFlow services + stand-in)", $"{idleCore:0.0}% of one core", $"{idleCore / 3:0.0}× the 3% target",
+    string.Join(", ", idleCpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value * 100 / idleSeconds:0.0}%")));
+
+Console.WriteLine();
+Console.WriteLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine();
+table.Print();
+return 0;
+
+int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length
+    ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+string TextOption(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
