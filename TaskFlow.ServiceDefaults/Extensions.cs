@@ -47,6 +47,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.AddIdempotencyStore();
 
         return builder;
     }
@@ -108,6 +109,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseIdempotentRequestBuffering();
 
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");
         if (managementPort is int port)
