@@ -4,25 +4,6 @@ using StackExchange.Redis;
 
 namespace TaskFlow.ServiceDefaults.Idempotency;
 
-/// <summary>What <see cref="IdempotencyStore.BeginAsync"/> found for a key.</summary>
-public enum IdempotencyState
-{
-    /// <summary>The key was free: this request now holds it (in flight) and runs.</summary>
-    Acquired,
-
-    /// <summary>A request with this key is still running.</summary>
-    InFlight,
-
-    /// <summary>A request with this key completed; its response is stored.</summary>
-    Completed,
-}
-
-public sealed record IdempotencyBegin(IdempotencyState State, string Fingerprint, StoredResponse? Response);
-
-/// <summary>The idempotency store is unreachable: a keyed request must not run (it could run twice).</summary>
-public sealed class IdempotencyStoreUnavailableException(Exception inner)
-    : Exception("The idempotency store (Redis) is unreachable.", inner);
-
 /// <summary>
 /// Idempotency records in Redis, shared by every replica: one hash per caller and key with the request's fingerprint,
 /// the owner token while in flight (a SET-NX-style claim with a TTL) and the stored response once completed.

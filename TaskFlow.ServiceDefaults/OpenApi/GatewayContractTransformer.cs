@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +18,7 @@ namespace TaskFlow.ServiceDefaults.OpenApi;
 /// schema per alternative body where an endpoint answers one status with different types (login: JSON vs. form),
 /// and a description on every operation.
 /// </summary>
-public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
+public sealed partial class GatewayContractTransformer : IOpenApiDocumentTransformer
 {
     public const string ProblemContentType = "application/problem+json";
     private const string ProblemSchemaName = "ProblemDetails";
@@ -32,7 +34,7 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
 
         foreach (var description in context.DescriptionGroups.SelectMany(g => g.Items))
         {
-            var path = "/" + (description.RelativePath ?? "").Split('?')[0].TrimStart('/');
+            var path = DocumentPath(description.RelativePath);
             if (document.Paths?.TryGetValue(path, out var pathItem) != true || pathItem?.Operations is null ||
                 description.HttpMethod is null || !pathItem.Operations.TryGetValue(new HttpMethod(description.HttpMethod), out var operation))
             {
@@ -57,6 +59,10 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
             {
                 AddProblem(operation, document, StatusCodes.Status401Unauthorized, "Missing, invalid, expired or revoked access token.",
                     ("WWW-Authenticate", "The `Bearer` challenge (RFC 6750).", true));
+                if (await RequiresRoleAsync(metadata, context.ApplicationServices))
+                {
+                    AddProblem(operation, document, StatusCodes.Status403Forbidden, "The caller lacks the role this operation requires.");
+                }
             }
 
             if (metadata.OfType<IdempotentEndpointMetadata>().LastOrDefault() is { } idempotent)
@@ -94,6 +100,13 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
         }
     }
 
+    /// <summary>The document's path of a route: <c>users/{id:guid}/roles</c> → <c>/users/{id}/roles</c>, <c>tasks/</c> → <c>/tasks</c>.</summary>
+    public static string DocumentPath(string? relativePath) =>
+        "/" + RouteParameter().Replace((relativePath ?? "").Split('?')[0].Trim('/'), "{$1}");
+
+    [GeneratedRegex(@"\{\*{0,2}([^{}:=?]+)[^{}]*\}")]
+    private static partial Regex RouteParameter();
+
     private static void AddSharedHeaders(OpenApiDocument document)
     {
         document.Components!.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -107,6 +120,26 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
             Description = "What is left of the quota: `r` requests remaining, `t` seconds until the quota resets (or, for a token bucket, until the next request is allowed), e.g. `\"login\";r=7;t=41`.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         };
+    }
+
+    private static async Task<bool> RequiresRoleAsync(IList<object> metadata, IServiceProvider services)
+    {
+        var policies = services.GetService(typeof(IAuthorizationPolicyProvider)) as IAuthorizationPolicyProvider;
+        foreach (var data in metadata.OfType<IAuthorizeData>())
+        {
+            if (!string.IsNullOrEmpty(data.Roles))
+            {
+                return true;
+            }
+
+            if (data.Policy is { Length: > 0 } name && policies is not null &&
+                await policies.GetPolicyAsync(name) is { } policy && policy.Requirements.OfType<RolesAuthorizationRequirement>().Any())
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void DescribeIdempotency(OpenApiOperation operation, IdempotentEndpointMetadata idempotent, OpenApiDocument document)
@@ -162,7 +195,10 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
         }
     }
 
-    /// <summary>One status answered with different body types (e.g. login: JSON vs. OAuth2 form names): a <c>oneOf</c> of them.</summary>
+    /// <summary>
+    /// One status answered with different body types (login: JSON vs. OAuth2 form names; a full vs. a public user view):
+    /// <c>anyOf</c> them — not <c>oneOf</c>, since a richer view may also satisfy a sparser one's schema.
+    /// </summary>
     private static async Task DescribeAlternativeBodiesAsync(
         OpenApiOperation operation, IList<object> metadata, OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -186,7 +222,7 @@ public sealed class GatewayContractTransformer : IOpenApiDocumentTransformer
 
             foreach (var media in content.Values)
             {
-                media.Schema = new OpenApiSchema { OneOf = options };
+                media.Schema = new OpenApiSchema { AnyOf = options };
             }
         }
     }

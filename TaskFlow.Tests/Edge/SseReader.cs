@@ -3,9 +3,6 @@ using System.Text;
 
 namespace TaskFlow.Tests.Edge;
 
-/// <summary>One server-sent event as the wire carries it (a comment line is an event with only <see cref="Comment"/>).</summary>
-public sealed record SseEvent(string? Id, string? Event, string? Data, string? Comment);
-
 /// <summary>Reads <c>text/event-stream</c> per the HTML spec's framing: fields until a blank line; ':' starts a comment.</summary>
 public sealed class SseReader : IAsyncDisposable
 {
