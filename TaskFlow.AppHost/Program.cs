@@ -55,6 +55,7 @@ var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
 var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReplicas(2)
     .WithReference(notificationsDb).WaitFor(postgres)
+    .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(users)
     .WithHttpHealthCheck("/health");

@@ -49,6 +49,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.AddIdempotencyStore();
 
         return builder;
     }
@@ -128,6 +129,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseIdempotentRequestBuffering();
 
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");
         if (managementPort is int port)

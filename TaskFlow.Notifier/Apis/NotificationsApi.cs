@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +14,6 @@ public static class NotificationsApi
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
@@ -30,14 +28,17 @@ public static class NotificationsApi
             .WithDescription("Newest first, the caller's own only. `unread=true` returns only unread ones; `limit` is 1–100 (default 20); pass `nextCursor` back as `cursor` for the next page.");
 
         api.MapPost("/{id:guid}/read", MarkReadAsync)
+            .WithIdempotency()
             .WithName("MarkNotificationRead")
             .WithSummary("Mark a notification as read")
             .WithDescription("Idempotent: a notification already read keeps its first read time. 404 when the notification is not the caller's.");
 
-        api.MapGet("/stream", StreamAsync)
+        api.MapGet("/stream", NotificationStreamEndpoint.StreamAsync)
             .WithName("StreamNotifications")
             .WithSummary("Live stream of new notifications")
-            .WithDescription("Server-sent events (`text/event-stream`): one `notification` event per new notification for the caller, whichever replica stored it; a comment line every 15 s keeps the connection alive.")
+            .WithDescription("Server-sent events (`text/event-stream`): one `notification` event per new notification for the caller, whichever replica stored it, with `id:` = the notification id and `data:` = the Notification JSON. " +
+                "Reconnect with `Last-Event-ID` to first get, oldest first, the notifications created after that one (up to 1000), then the live ones, with no gap and no duplicate. " +
+                "A `: keep-alive` comment line at least every 15 s keeps proxies from closing the connection.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 
         return app;
@@ -119,63 +120,5 @@ public static class NotificationsApi
             .Where(n => n.Id == id && n.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, n => n.ReadAt ?? now), cancellationToken);
         return updated == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
-    }
-
-    public static async Task StreamAsync(HttpContext http, NotificationStreamHub hub)
-    {
-        var cancellationToken = http.RequestAborted;
-        if (http.User.GetUserId() is not Guid userId)
-        {
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-
-        // Subscribe before the headers go out: once a client sees the response, nothing new can be missed.
-        using var subscription = hub.Subscribe(userId);
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
-        await http.Response.WriteAsync($": connected replica={hub.ReplicaId}\n\n", cancellationToken);
-        await http.Response.Body.FlushAsync(cancellationToken);
-
-        var reader = subscription.Reader;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                wait.CancelAfter(Heartbeat);
-                bool available;
-                try
-                {
-                    available = await reader.WaitToReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await http.Response.WriteAsync(": ping\n\n", cancellationToken);
-                    await http.Response.Body.FlushAsync(cancellationToken);
-                    continue;
-                }
-
-                if (!available)
-                {
-                    return;
-                }
-
-                while (reader.TryRead(out var notification))
-                {
-                    var data = JsonSerializer.Serialize(notification, NotificationSignal.JsonOptions);
-                    await http.Response.WriteAsync($"id: {notification.Id}\nevent: notification\ndata: {data}\n\n", cancellationToken);
-                }
-
-                await http.Response.Body.FlushAsync(cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away.
-        }
     }
 }

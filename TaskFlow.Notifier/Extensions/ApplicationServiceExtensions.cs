@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TaskFlow.Messaging.Contracts;
+using TaskFlow.Notifier.Apis;
 using TaskFlow.Notifier.Infrastructure;
 using TaskFlow.Notifier.IntegrationEvents;
 
@@ -11,6 +12,8 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDbContext<NotificationsDbContext>(NotifierResources.Database);
         builder.AddRabbitMQClient(NotifierResources.Broker);
+        // Redis holds Idempotency-Key records only; without it keyed requests get 503 and the rest keeps working.
+        builder.AddOptionalRedisClient(NotifierResources.Redis);
         builder.AddTaskFlowAuthentication();
         builder.AddTaskFlowOpenApi("TaskFlow Notifications API", "The caller's notification inbox and its live stream.");
         builder.Services.AddSingleton(TimeProvider.System);
@@ -24,6 +27,10 @@ public static class ApplicationServiceExtensions
 
         // Live streams on every replica hear every new notification through PostgreSQL LISTEN/NOTIFY.
         builder.Services.AddSingleton<NotificationStreamHub>();
+        builder.Services.AddOptions<NotificationStreamOptions>()
+            .BindConfiguration(NotificationStreamOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<NotificationFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationFanout>());
         builder.Services.AddHealthChecks().AddCheck<FanoutHealthCheck>("notification-fanout", HealthStatus.Degraded, ["ready"]);

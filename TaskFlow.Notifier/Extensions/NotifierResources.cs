@@ -6,6 +6,9 @@ public static class NotifierResources
     public const string Database = "notificationsdb";
     public const string Broker = "rabbitmq";
 
+    /// <summary>Redis: Idempotency-Key records of the idempotent writes.</summary>
+    public const string Redis = "redis";
+
     /// <summary>The Notifier's durable queue (also <c>notifier.retry</c> and the dead-letter queue <c>notifier.dlq</c>).</summary>
     public const string Queue = "notifier";
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
+using TaskFlow.ServiceDefaults.OpenApi;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,7 +19,13 @@ public static class OpenApiExtensions
     {
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info = new OpenApiInfo { Title = title, Description = description, Version = "v1" };
+            document.Info = new OpenApiInfo
+            {
+                Title = title,
+                Description = description,
+                Version = "v1",
+                Contact = new OpenApiContact { Name = "TaskFlow maintainers" },
+            };
             // Clients reach every service through the gateway, so paths are relative to wherever the doc is served.
             document.Servers = [new OpenApiServer { Url = "/" }];
             document.Components ??= new OpenApiComponents();
@@ -47,9 +54,13 @@ public static class OpenApiExtensions
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuth2Scheme, document)] = [] },
             ];
             return Task.CompletedTask;
-        }));
+        }).AddDocumentTransformer<GatewayContractTransformer>());
         return builder;
     }
+
+    /// <summary>Documents a response header the endpoint sends (e.g. <c>ETag</c>) on responses with <paramref name="statusCode"/>.</summary>
+    public static RouteHandlerBuilder ProducesResponseHeader(this RouteHandlerBuilder builder, int statusCode, string name, string description) =>
+        builder.WithMetadata(new ResponseHeaderMetadata(statusCode, name, description));
 
     public static WebApplication MapTaskFlowOpenApi(this WebApplication app)
     {

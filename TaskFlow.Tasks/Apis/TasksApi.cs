@@ -25,9 +25,11 @@ public static partial class TasksApi
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapPost("/", CreateTask)
+            .WithIdempotency()
             .WithName("CreateTask")
             .WithSummary("Create a task")
             .WithDescription("Creates a task owned by the caller. Returns it with its Location and ETag.")
+            .ProducesResponseHeader(StatusCodes.Status201Created, "ETag", "The task's version as a strong entity tag.")
             .Accepts<TaskInput>("application/json")
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -40,12 +42,15 @@ public static partial class TasksApi
         api.MapGet("/{id}", GetTask)
             .WithName("GetTask")
             .WithSummary("Get a task")
-            .WithDescription("Returns the task with a strong ETag; 304 when If-None-Match names the current version; 404 when it does not exist or is not visible to the caller.");
+            .WithDescription("Returns the task with a strong ETag; 304 when If-None-Match names the current version; 404 when it does not exist or is not visible to the caller.")
+            .ProducesResponseHeader(StatusCodes.Status200OK, "ETag", "The task's version as a strong entity tag.")
+            .ProducesResponseHeader(StatusCodes.Status304NotModified, "ETag", "The task's current version.");
 
         api.MapPut("/{id}", ReplaceTask)
             .WithName("ReplaceTask")
             .WithSummary("Replace a task's editable fields")
             .WithDescription("Full replacement by the owner or the assignee. With If-Match, a task changed since that ETag is a 412. The version increments.")
+            .ProducesResponseHeader(StatusCodes.Status200OK, "ETag", "The task's new version as a strong entity tag.")
             .Accepts<TaskInput>("application/json")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -57,6 +62,7 @@ public static partial class TasksApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapPost("/{id}/comments", AddComment)
+            .WithIdempotency()
             .WithName("AddComment")
             .WithSummary("Comment on a task")
             .WithDescription("The owner or the assignee adds a comment of 1 to 5000 characters.")

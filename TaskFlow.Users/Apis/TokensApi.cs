@@ -56,6 +56,8 @@ public static partial class TokensApi
 
                 return Task.CompletedTask;
             })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("Login")
             .WithSummary("Log in and get a token pair")
             .WithDescription("JSON `{email, password}` answers camelCase names; the OAuth2 form (`grant_type=password&username=..&password=..`, " +
@@ -64,6 +66,7 @@ public static partial class TokensApi
 
         users.MapPost("/refresh", Refresh)
             .AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new token pair")
             .WithDescription("The presented refresh token stops working (rotation). Presenting an already rotated token again revokes the whole session.");

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using TaskFlow.ServiceDefaults.Idempotency;
 using TaskFlow.Users.Extensions;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
@@ -21,6 +22,7 @@ public static class UsersApi
 
         users.MapPost("/register", Register)
             .AllowAnonymous()
+            .WithIdempotency(IdempotencyScope.ClientIp)
             .WithName("RegisterUser")
             .WithSummary("Create an account")
             .WithDescription("Registers a user with the `user` role. The email is unique case-insensitively; the password has at least 8 characters; the display name 1-100.");

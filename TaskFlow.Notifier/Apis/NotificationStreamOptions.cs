@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskFlow.Notifier.Apis;
+
+/// <summary>The live stream's settings (configuration section <c>NotificationStream</c>).</summary>
+public sealed class NotificationStreamOptions
+{
+    public const string SectionName = "NotificationStream";
+
+    /// <summary>A comment line (<c>: keep-alive</c>) at least this often, so proxies never see an idle connection (API.md: 15 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:15:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>At most this many missed notifications are replayed after a reconnect with <c>Last-Event-ID</c>.</summary>
+    [Range(1, 10_000)]
+    public int ReplayLimit { get; set; } = 1000;
+}

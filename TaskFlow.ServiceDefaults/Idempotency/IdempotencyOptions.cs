@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskFlow.ServiceDefaults.Idempotency;
+
+/// <summary>How long idempotency records live (configuration section <c>Idempotency</c>).</summary>
+public sealed class IdempotencyOptions
+{
+    public const string SectionName = "Idempotency";
+
+    /// <summary>How long a completed response is replayed for its key (API.md: 24 hours).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RecordLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long the in-flight marker of a running request holds its key. Longer than any request may run (the gateway
+    /// times requests out after 30 s), so a slow first request is never run twice; a crashed one frees its key after this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan InFlightLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The <c>Retry-After</c> of a 503 when the idempotency store (Redis) is unreachable.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+}
