@@ -1,10 +1,12 @@
-using System.Net;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using TaskFlow.Gateway.Forwarding;
 using TaskFlow.Gateway.Health;
 using TaskFlow.Gateway.Middleware;
 using TaskFlow.Gateway.RateLimiting;
+using TaskFlow.Gateway.Revocation;
 
 namespace TaskFlow.Gateway.Extensions;
 
@@ -13,9 +15,6 @@ public static class ApplicationServiceExtensions
     public const string CorsPolicyName = "taskflow-clients";
     public const string StreamTimeoutPolicy = "stream";
 
-    /// <summary>Services the gateway routes to; each one's health is part of the gateway's readiness.</summary>
-    public static readonly string[] Downstream = ["users", "tasks", "notifier"];
-
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // Rate limits fall back to per-replica counters without Redis, so its outage only degrades the gateway.
@@ -23,9 +22,16 @@ public static class ApplicationServiceExtensions
         builder.AddTaskFlowAuthentication();
         builder.AddGatewayRateLimiting();
 
+        // Revocation at the edge: the shared list in Redis, followed over pub/sub, checked after signature validation.
+        builder.Services.AddOptions<RevocationOptions>().BindConfiguration(RevocationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RevokedTokenCache>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevokedTokenCache>());
+        builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, RevocationCheck>();
+
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddServiceDiscoveryDestinationResolver()
+            .AddConfigFilter<NoPanicRoutingConfigFilter>();
 
         builder.Services.AddRequestTimeouts(options =>
         {
@@ -37,19 +43,15 @@ public static class ApplicationServiceExtensions
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", RequestIdMiddleware.HeaderName)
-            .WithExposedHeaders("ETag", "Location", "Retry-After", RequestIdMiddleware.HeaderName)));
+            .WithExposedHeaders("ETag", "Location", "Retry-After", RequestIdMiddleware.HeaderName,
+                GatewayRateLimitMiddleware.PolicyHeader, GatewayRateLimitMiddleware.StateHeader)));
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            // Client IPs (rate-limit partitions) come from X-Forwarded-For only when a configured proxy sent it.
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            foreach (var proxy in builder.Configuration.GetSection("Gateway:TrustedProxies").Get<string[]>() ?? [])
-            {
-                options.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
-        });
+        // Client IPs (rate-limit partitions) come from X-Forwarded-For only when a configured proxy or network sent it.
+        builder.Services.AddOptions<TrustedProxyOptions>()
+            .BindConfiguration(TrustedProxyOptions.SectionName)
+            .Validate(o => o.IsValid(out _), "Gateway:TrustedProxies must hold IP addresses and Gateway:TrustedNetworks CIDR networks.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPostConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersTrust>();
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             kestrel =>
@@ -58,32 +60,23 @@ public static class ApplicationServiceExtensions
                 kestrel.AddServerHeader = false;
             });
 
-        builder.Services.AddHttpClient(DownstreamHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
-        var health = builder.Services.AddHealthChecks();
-        foreach (var service in Downstream)
-        {
-            health.Add(new HealthCheckRegistration(
-                $"downstream-{service}",
-                sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), service),
-                failureStatus: HealthStatus.Unhealthy,
-                tags: ["ready"],
-                timeout: TimeSpan.FromSeconds(6)));
-        }
-
+        // Readiness is the gateway's own (its Redis is Degraded-not-Unhealthy); a service without healthy replicas gets
+        // 503 on its own routes (ServiceUnavailableMiddleware) and shows on the management port's /health/services.
         return builder;
     }
 
-    /// <summary>The public pipeline: request id, security headers, limits, CORS, auth, rate limits, then the proxy.</summary>
+    /// <summary>The public pipeline: request id, security headers, public health, limits, CORS, auth (with revocation), rate limits, then the proxy.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<ViaHeaderMiddleware>();
+        app.UseMiddleware<PublicHealthMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseCors(CorsPolicyName);
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseGatewayRateLimiting();
         app.UseAuthorization();
         app.UseRequestTimeouts();
         return app;
@@ -91,8 +84,10 @@ public static class ApplicationServiceExtensions
 
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
+        app.MapServiceHealth();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ServiceUnavailableMiddleware.InvokeAsync);
             proxy.Use(IdempotentRetryMiddleware.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

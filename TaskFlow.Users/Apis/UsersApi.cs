@@ -6,6 +6,7 @@ using TaskFlow.ServiceDefaults.Idempotency;
 using TaskFlow.Users.Extensions;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.Infrastructure.Sessions;
 using TaskFlow.Users.IntegrationEvents;
 using TaskFlow.Users.Model;
 
@@ -157,7 +158,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound>> SetRoles(
-        Guid id, SetRolesRequest request, [AsParameters] UserServices services, CancellationToken cancellationToken)
+        Guid id, SetRolesRequest request, [AsParameters] UserServices services, SessionRevocation revocation, CancellationToken cancellationToken)
     {
         var errors = UserRules.ValidateRoles(request.Roles);
         if (!errors.IsEmpty || request.Roles is not { } roles)
@@ -175,6 +176,8 @@ public static class UsersApi
         {
             services.Events.Updated(user);
             await services.Db.SaveChangesAsync(cancellationToken);
+            // Tokens carry roles: those issued before the change stop working at the gateway; a refresh gets the new roles.
+            await revocation.RevokeUserTokensAsync(user.Id);
         }
 
         return TypedResults.Ok(UserResponse.From(user));

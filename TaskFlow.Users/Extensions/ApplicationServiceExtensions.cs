@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.Users.Apis;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
@@ -40,6 +41,8 @@ public static class ApplicationServiceExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeyRing>()));
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<RefreshTokenStore>();
+        services.AddSingleton<AccessTokenRevocations>();
+        services.AddSingleton<SessionRevocation>();
         builder.AddTaskFlowAuthentication();
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, LocalTokenValidation>();
         services.AddAuthorizationBuilder().AddPolicy(UsersApi.AdminPolicy, policy => policy.RequireRole(Roles.Admin));

@@ -28,9 +28,11 @@ public sealed record RefreshResult(RefreshOutcome Outcome, string? SessionId = n
 /// <c>users:session:{sid}</c> holding its user and the hash of its one current refresh token; each issued token
 /// maps <c>users:refresh:{sha256}</c> to its session until it would have expired, so a rotated token presented
 /// again is recognised as reuse and the session deleted. Deleting the session key revokes every token of the family
-/// at once; all keys expire on their own.
+/// at once; all keys expire on their own. Revoking a session (logout, reuse) also revokes its access tokens at the
+/// edge through <see cref="SessionRevocation"/>.
 /// </summary>
-public sealed partial class RefreshTokenStore(IConnectionMultiplexer redis, IOptions<TokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
+public sealed partial class RefreshTokenStore(
+    IConnectionMultiplexer redis, SessionRevocation revocation, IOptions<TokenOptions> options, TimeProvider time, ILogger<RefreshTokenStore> logger)
 {
     private const string SessionField = "cur";
     private const string UserField = "uid";
@@ -101,6 +103,7 @@ public sealed partial class RefreshTokenStore(IConnectionMultiplexer redis, IOpt
                 return new RefreshResult(RefreshOutcome.Rotated, sessionId, userId, new IssuedRefreshToken(token, sessionId, time.GetUtcNow() + Lifetime));
             case -1:
                 LogReuse(logger, sessionId);
+                await revocation.RevokeSessionAsync(sessionId);
                 return new RefreshResult(RefreshOutcome.Reused, sessionId);
             default:
                 return new RefreshResult(RefreshOutcome.Invalid);
@@ -121,7 +124,13 @@ public sealed partial class RefreshTokenStore(IConnectionMultiplexer redis, IOpt
         return Guid.TryParse(userId, out var id) ? (sessionId, id) : null;
     }
 
-    public Task<bool> RevokeSessionAsync(string sessionId) => redis.GetDatabase().KeyDeleteAsync(SessionKey(sessionId));
+    /// <summary>Ends the session: its refresh token stops working, and its access tokens at the gateway within a second.</summary>
+    public async Task<bool> RevokeSessionAsync(string sessionId)
+    {
+        var deleted = await redis.GetDatabase().KeyDeleteAsync(SessionKey(sessionId));
+        await revocation.RevokeSessionAsync(sessionId);
+        return deleted;
+    }
 
     public Task<bool> IsSessionActiveAsync(string sessionId) => redis.GetDatabase().KeyExistsAsync(SessionKey(sessionId));
 

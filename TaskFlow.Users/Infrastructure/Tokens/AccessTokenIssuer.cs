@@ -24,9 +24,12 @@ public static class TokenClaims
     public const string Role = "role";
     public const string SessionId = JwtRegisteredClaimNames.Sid;
     public const string TokenId = JwtRegisteredClaimNames.Jti;
+
+    /// <summary>Issue time in Unix milliseconds: the gateway compares it with a user's revocation stamp.</summary>
+    public const string IssuedAtMilliseconds = AccessTokenRevocations.IssuedAtMillisecondsClaim;
 }
 
-/// <summary>Issues RS256 access tokens: sub, email, name, one role per role, sid, jti, iss, aud, iat, nbf, exp.</summary>
+/// <summary>Issues RS256 access tokens: sub, email, name, one role per role, sid, jti, iat_ms, iss, aud, iat, nbf, exp.</summary>
 public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtValidationOptions> jwt, IOptions<TokenOptions> tokens, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -57,6 +60,7 @@ public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtValidatio
                 [TokenClaims.Role] = subject.Roles.ToArray(),
                 [TokenClaims.SessionId] = sessionId,
                 [TokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
+                [TokenClaims.IssuedAtMilliseconds] = now.ToUnixTimeMilliseconds(),
             },
         };
         return new AccessToken(Handler.CreateToken(descriptor), expiresAt, lifetime);

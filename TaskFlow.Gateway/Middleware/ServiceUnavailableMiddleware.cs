@@ -1,0 +1,45 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace TaskFlow.Gateway.Middleware;
+
+/// <summary>
+/// Outermost step of the proxy pipeline: when a service has no healthy replica (YARP found no available destination),
+/// its routes answer 503 problem+json with <c>Retry-After</c> — the interval of the gateway's active health probe,
+/// the earliest a replica can be seen healthy again — while every other route keeps working.
+/// </summary>
+public static class ServiceUnavailableMiddleware
+{
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    public static async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        await next();
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error?.Error != ForwarderError.NoAvailableDestinations || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var proxy = context.GetReverseProxyFeature();
+        var service = proxy.Route.Cluster?.ClusterId ?? "the service";
+        var interval = proxy.Cluster.Config.HealthCheck?.Active?.Interval ?? DefaultRetryAfter;
+        var retryAfter = Math.Max(1, (long)Math.Ceiling(interval.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = retryAfter;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = $"No replica of {service} is healthy right now; retry after {retryAfter} s.",
+            },
+        });
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+
+namespace TaskFlow.Gateway.RateLimiting;
+
+/// <summary>
+/// One limit per request, chosen by route and caller (API.md "Rate limits"): <c>POST /users/login</c> per client IP,
+/// other anonymous requests per client IP, authenticated requests per user (token bucket). Every response of a
+/// limited route carries <c>RateLimit-Policy</c> and <c>RateLimit</c> (draft-ietf-httpapi-ratelimit-headers) from the
+/// state that made the decision; a refusal is 429 problem+json with an honest <c>Retry-After</c>.
+/// </summary>
+public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRateLimitPolicies policies, SharedRateLimitCounters counters)
+{
+    public const string PolicyHeader = "RateLimit-Policy";
+    public const string StateHeader = "RateLimit";
+    private const string LoginPath = "/users/login";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (IsUnlimited(request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var (policy, key) = Select(context);
+        var decision = await counters.AcquireAsync(policy, key);
+        var response = context.Response;
+        // On starting, not now: error handlers and the proxy may reset headers before the response is written.
+        response.OnStarting(() =>
+        {
+            response.Headers[PolicyHeader] = policy.PolicyHeader;
+            response.Headers[StateHeader] = decision.Header(policy);
+            return Task.CompletedTask;
+        });
+
+        if (decision.Allowed)
+        {
+            await next(context);
+            return;
+        }
+
+        var retryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = retryAfter;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = $"Rate limit \"{policy.Name}\" reached; retry after {retryAfter} s.",
+            },
+        });
+    }
+
+    private (RateLimitPolicy Policy, string Key) Select(HttpContext context)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsPost(request.Method) && request.Path.Equals(LoginPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return (policies.Login, ClientIp(context));
+        }
+
+        return context.User.FindFirstValue("sub") is { } userId
+            ? (policies.User, userId)
+            : (policies.Anonymous, ClientIp(context));
+    }
+
+    /// <summary>The peer address, or the X-Forwarded-For client when a trusted proxy sent it (forwarded-headers middleware).</summary>
+    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static bool IsUnlimited(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
+}
