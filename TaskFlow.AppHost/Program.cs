@@ -60,6 +60,13 @@ var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
+// Graph: the GraphQL API, composed from the services' REST APIs with the caller's own token (no data of its own).
+var graph = builder.AddProject<Projects.TaskFlow_Graph>("graph")
+    .WithReference(users).WaitFor(users)
+    .WithReference(tasks).WaitFor(tasks)
+    .WithReference(notifier).WaitFor(notifier)
+    .WithHttpHealthCheck("/health");
+
 var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReplicas(settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
@@ -69,6 +76,7 @@ var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReference(users).WaitFor(users)
     .WithReference(tasks).WaitFor(tasks)
     .WithReference(notifier).WaitFor(notifier)
+    .WithReference(graph).WaitFor(graph)
     .WithHttpHealthCheck("/health");
 for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
 {

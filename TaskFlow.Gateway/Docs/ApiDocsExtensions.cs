@@ -10,6 +10,10 @@ public static class ApiDocsExtensions
 {
     public static readonly string[] Documents = ["users", "tasks", "notifications"];
 
+    /// <summary>The GraphQL API has no OpenAPI document; the page links its schema (SDL, bearer token required).</summary>
+    public const string GraphQLLink =
+        "<p style=\"margin:8px 16px\">GraphQL: <code>POST /graphql</code> &mdash; <a href=\"/graphql/schema\">schema (SDL)</a> (bearer token required)</p>";
+
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapScalarApiReference("/docs", options => options
@@ -17,7 +21,8 @@ public static class ApiDocsExtensions
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddDocuments(Documents)
             .AddPreferredSecuritySchemes([OpenApiExtensions.OAuth2Scheme, OpenApiExtensions.BearerScheme])
-            .EnablePersistentAuthentication());
+            .EnablePersistentAuthentication()
+            .AddHeaderContent(GraphQLLink));
         return app;
     }
 }

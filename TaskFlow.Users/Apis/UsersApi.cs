@@ -55,6 +55,7 @@ public static class UsersApi
             .WithName("SetUserRoles")
             .WithSummary("Replace an account's roles (admin)");
 
+        MapUserBatch(users);
         return app;
     }
 
@@ -181,6 +182,45 @@ public static class UsersApi
         }
 
         return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    // ---- GET /users/batch: many public profiles in one call (the GraphQL service's users DataLoader). ----
+
+    public const int MaxBatchIds = 100;
+
+    private static void MapUserBatch(RouteGroupBuilder users) =>
+        users.MapGet("/batch", GetUserBatch)
+            .RequireAuthorization()
+            .WithName("GetUserBatch")
+            .WithSummary("Public profiles of many accounts")
+            .WithDescription("`ids`: 1-100 comma-separated user ids. Answers `{items: [{id, displayName}]}` (what any signed-in user may see of an account); unknown ids are left out.");
+
+    public static async Task<Results<Ok<PublicUserBatch>, ValidationProblem>> GetUserBatch(
+        string? ids, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var parts = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length is 0 or > MaxBatchIds)
+        {
+            return Problems.Validation("ids", $"Give 1 to {MaxBatchIds} comma-separated user ids.");
+        }
+
+        var wanted = new HashSet<Guid>();
+        foreach (var part in parts)
+        {
+            if (!Guid.TryParse(part, out var id))
+            {
+                return Problems.Validation("ids", "Every id must be a UUID.");
+            }
+
+            wanted.Add(id);
+        }
+
+        var found = await db.Users.AsNoTracking()
+            .Where(u => wanted.Contains(u.Id))
+            .OrderBy(u => u.Id)
+            .Select(u => new PublicUserResponse(u.Id, u.DisplayName))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PublicUserBatch(found));
     }
 }
 

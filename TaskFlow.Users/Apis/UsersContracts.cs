@@ -30,6 +30,9 @@ public sealed record PublicUserResponse(Guid Id, string DisplayName)
     public static PublicUserResponse From(User user) => new(user.Id, user.DisplayName);
 }
 
+/// <summary>The answer of <c>GET /users/batch</c>.</summary>
+public sealed record PublicUserBatch(IReadOnlyList<PublicUserResponse> Items);
+
 public sealed record UserPage(IReadOnlyList<UserResponse> Items, string? NextCursor);
 
 /// <summary>Token pair for JSON clients.</summary>

@@ -1,0 +1,68 @@
+using GraphQL;
+using GraphQL.Types;
+using TaskFlow.Graph.Infrastructure;
+using TaskFlow.Graph.Model;
+
+namespace TaskFlow.Graph.Schema;
+
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+
+        Field<NonNullGraphType<TaskType>>("createTask")
+            .Description("POST /tasks.")
+            .Argument<NonNullGraphType<TaskInputType>>("input")
+            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<TaskView>(
+                Downstream.Tasks, "tasks.create", HttpMethod.Post, "/tasks", Input(c), ifMatch: null, ct)));
+
+        Field<NonNullGraphType<TaskType>>("updateTask")
+            .Description("PUT /tasks/{id}: a full replacement of the editable fields. With ifMatch (a Task.etag) a task changed since then is PRECONDITION_FAILED.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<TaskInputType>>("input")
+            .Argument<StringGraphType>("ifMatch")
+            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<TaskView>(
+                Downstream.Tasks, "tasks.replace", HttpMethod.Put, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}",
+                Input(c), EntityTag(c.GetArgument<string?>("ifMatch")), ct)));
+
+        Field<NonNullGraphType<BooleanGraphType>>("deleteTask")
+            .Description("DELETE /tasks/{id}: owner or admin only.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async c => await c.TracedAsync(async (api, ct) =>
+            {
+                await api.SendAsync(Downstream.Tasks, "tasks.delete", HttpMethod.Delete, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}", ct);
+                return true;
+            }));
+
+        Field<NonNullGraphType<CommentType>>("addComment")
+            .Description("POST /tasks/{id}/comments: owner or assignee, 1-5000 characters.")
+            .Argument<NonNullGraphType<IdGraphType>>("taskId")
+            .Argument<NonNullGraphType<StringGraphType>>("body")
+            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<CommentView>(
+                Downstream.Tasks, "tasks.comments.add", HttpMethod.Post, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("taskId"))}/comments",
+                new { body = c.GetArgument<string>("body") }, ifMatch: null, ct)));
+
+        Field<NonNullGraphType<BooleanGraphType>>("markNotificationRead")
+            .Description("POST /notifications/{id}/read.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async c => await c.TracedAsync(async (api, ct) =>
+            {
+                await api.SendAsync(Downstream.Notifier, "notifications.read", HttpMethod.Post, $"/notifications/{RestQuery.Segment(c.GetArgument<string>("id"))}/read", ct);
+                return true;
+            }));
+    }
+
+    /// <summary>The input object as GraphQL parsed it (only the fields the client gave), sent as the REST body.</summary>
+    private static Dictionary<string, object?> Input(IResolveFieldContext context) =>
+        context.GetArgument<Dictionary<string, object?>>("input");
+
+    /// <summary>A Task.etag (<c>"v3"</c>) is an entity tag already; a bare value (<c>v3</c>) is quoted to become one.</summary>
+    public static string? EntityTag(string? ifMatch) => ifMatch switch
+    {
+        null => null,
+        "*" => ifMatch,
+        _ when ifMatch.StartsWith('"') || ifMatch.StartsWith("W/", StringComparison.Ordinal) => ifMatch,
+        _ => $"\"{ifMatch}\"",
+    };
+}

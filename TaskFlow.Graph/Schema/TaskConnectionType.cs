@@ -1,0 +1,6 @@
+using GraphQL.Types;
+using TaskFlow.Graph.Model;
+
+namespace TaskFlow.Graph.Schema;
+
+public sealed class TaskConnectionType() : ConnectionType<TaskType, TaskView>("TaskConnection");
