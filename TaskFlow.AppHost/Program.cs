@@ -59,6 +59,11 @@ var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
+// The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
+// serves it at / (same origin), so it needs no reference to any service.
+var web = builder.AddProject<Projects.TaskFlow_Web>("web")
+    .WithHttpHealthCheck("/health");
+
 var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReplicas(settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
@@ -68,6 +73,7 @@ var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReference(users).WaitFor(users)
     .WithReference(tasks).WaitFor(tasks)
     .WithReference(notifier).WaitFor(notifier)
+    .WithReference(web)
     .WithHttpHealthCheck("/health");
 for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
 {

@@ -12,7 +12,7 @@ namespace TaskFlow.Tests.Infrastructure;
 /// </summary>
 public sealed class TaskFlowAppFixture : IAsyncLifetime
 {
-    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "gateway"];
+    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "gateway", "web"];
     public static readonly string[] BackingNames = ["postgres", "redis", "rabbitmq", "mongo"];
 
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..12]);
