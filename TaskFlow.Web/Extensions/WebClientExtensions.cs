@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using TaskFlow.Web.Infrastructure;
 
@@ -50,7 +51,7 @@ public static class WebClientExtensions
         return app;
     }
 
-    private static IResult ServeIndex(HttpContext context, ClientAssets assets)
+    private static Results<ContentHttpResult, StatusCodeHttpResult> ServeIndex(HttpContext context, ClientAssets assets)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache";
