@@ -15,7 +15,7 @@ if [ "${1:-}" = "--unit" ]; then
   shift
 fi
 if [ "$unit" = false ]; then
-  TASKFLOW_INFRASTRUCTURE=local scripts/install-prerequisites.sh
+  TASKFLOW_INFRASTRUCTURE=local scripts/install-prerequisites.sh --tests
 fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
@@ -29,5 +29,8 @@ if [ "$unit" = true ]; then
 fi
 dotnet test TaskFlow.sln --no-build -c Debug --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "${filter[@]}" "$@" || status=$?
+# The web client's JavaScript modules (SSE parsing, problem mapping, session): node's built-in test runner.
+node --test --test-reporter=tap TaskFlow.Web/ClientTests/ > "$results/client.tap" || status=$?
+echo "Web client JavaScript tests: $(grep -E '^# (pass|fail) ' "$results/client.tap" | tr '\n' ' ')"
 scripts/test-summary.sh "$results"
 exit $status

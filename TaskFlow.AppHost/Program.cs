@@ -67,6 +67,11 @@ var graph = builder.AddProject<Projects.TaskFlow_Graph>("graph")
     .WithReference(notifier).WaitFor(notifier)
     .WithHttpHealthCheck("/health");
 
+// The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
+// serves it at / (same origin), so it needs no reference to any service.
+var web = builder.AddProject<Projects.TaskFlow_Web>("web")
+    .WithHttpHealthCheck("/health");
+
 var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReplicas(settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
@@ -77,6 +82,7 @@ var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReference(tasks).WaitFor(tasks)
     .WithReference(notifier).WaitFor(notifier)
     .WithReference(graph).WaitFor(graph)
+    .WithReference(web)
     .WithHttpHealthCheck("/health");
 for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the four service images with the .NET SDK's container support: no Dockerfiles, one
+# Builds the five service images with the .NET SDK's container support: no Dockerfiles, one
 # `dotnet publish -t:PublishContainer` per service (base image mcr.microsoft.com/dotnet/aspnet:10.0, non-root user
 # 1654, port 8080). Image names match deploy/k8s: <prefix>/<service>:<tag>.
 #
@@ -30,8 +30,8 @@ done
 [[ ${#tags[@]} -gt 0 ]] || tags=(latest)
 tag_list="$(IFS=';'; echo "${tags[*]}")"
 
-declare -A projects=([users]=TaskFlow.Users [tasks]=TaskFlow.Tasks [notifier]=TaskFlow.Notifier [gateway]=TaskFlow.Gateway)
-for service in users tasks notifier gateway; do
+declare -A projects=([users]=TaskFlow.Users [tasks]=TaskFlow.Tasks [notifier]=TaskFlow.Notifier [gateway]=TaskFlow.Gateway [web]=TaskFlow.Web)
+for service in users tasks notifier gateway web; do
   args=(
     "${projects[$service]}"
     -c Release

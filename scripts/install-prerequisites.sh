@@ -3,7 +3,11 @@
 # - local mode (no healthy container engine): PostgreSQL, Redis and RabbitMQ server packages;
 # - containers mode: nothing (the images are pulled by Aspire).
 # Idempotent: installs only what is missing. Set TASKFLOW_INFRASTRUCTURE=local|containers to force a mode.
+# --tests (test.sh): also what the tests need: Debian's chromium for the web client's browser tests (Playwright
+# cannot download browsers here) and nodejs for the client's JavaScript unit tests.
 set -euo pipefail
+with_tests=false
+[ "${1:-}" = --tests ] && with_tests=true
 
 mode="${TASKFLOW_INFRASTRUCTURE:-auto}"
 if [ "$mode" = auto ]; then
@@ -40,5 +44,17 @@ if [ "$mode" = local ]; then
       echo "note: the system service $svc is running; TaskFlow starts its own instance on a free port."
     fi
   done
+fi
+if $with_tests; then
+  tools=()
+  [ -x /usr/bin/chromium ] || tools+=(chromium)
+  command -v node >/dev/null 2>&1 || tools+=(nodejs)
+  if [ ${#tools[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "Installing ${tools[*]} (for the web client's tests) ..."
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
+  fi
 fi
 echo "$mode" > "$(dirname "$0")/../.taskflow-mode"

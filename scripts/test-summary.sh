@@ -9,4 +9,12 @@ for trx in "$1"/*.trx; do
   total=$(get total); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
   passed=$((passed + p)); failed=$((failed + f + e + t + a)); skipped=$((skipped + total - p - f - e - t - a))
 done
+# node's test runner (TAP): the web client's JavaScript tests.
+for tap in "$1"/*.tap; do
+  [ -f "$tap" ] || continue
+  p=$(grep -oE '^# pass [0-9]+' "$tap" | grep -oE '[0-9]+' || echo 0)
+  f=$(grep -oE '^# fail [0-9]+' "$tap" | grep -oE '[0-9]+' || echo 0)
+  s=$(grep -oE '^# skipped [0-9]+' "$tap" | grep -oE '[0-9]+' || echo 0)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
 echo "Total: $passed passed, $failed failed, $skipped skipped"

@@ -15,7 +15,7 @@ namespace TaskFlow.Tests.Infrastructure;
 /// </summary>
 public sealed class TaskFlowAppFixture : IAsyncLifetime
 {
-    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "graph", "gateway"];
+    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "graph", "web", "gateway"];
     public static readonly string[] BackingNames = ["postgres", "redis", "rabbitmq", "mongo"];
 
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..12]);

@@ -44,6 +44,13 @@ public static class UsersApi
             .WithSummary("An account by id")
             .WithDescription("The full account for the account itself and admins; only `id` and `displayName` for anyone else.");
 
+        // Lookup by email: how a client picks an assignee by address. Exact, case-insensitive (citext) match only.
+        users.MapGet("/lookup", LookupUser)
+            .RequireAuthorization()
+            .WithName("LookupUserByEmail")
+            .WithSummary("Find an account by its exact email address")
+            .WithDescription("Returns `{id, displayName}` for an exact (case-insensitive) match of `email`; 404 when no account has it; 400 when `email` is missing or not an email address.");
+
         users.MapGet("", ListUsers)
             .RequireAuthorization(AdminPolicy)
             .WithName("ListUsers")
@@ -133,6 +140,22 @@ public static class UsersApi
 
         var seesEverything = user.Id == principal.GetUserId() || principal.IsInRole(Roles.Admin);
         return seesEverything ? TypedResults.Ok(UserResponse.From(user)) : TypedResults.Ok(PublicUserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<PublicUserResponse>, ValidationProblem, ProblemHttpResult>> LookupUser(
+        string? email, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var error = EmailAddress.Check(email);
+        if (error is not null || email is null)
+        {
+            return Problems.Validation("email", error ?? "An email address is required.");
+        }
+
+        var normalized = EmailAddress.Normalize(email);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        return user is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "User not found", detail: "No account has this email address.")
+            : TypedResults.Ok(PublicUserResponse.From(user));
     }
 
     public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
