@@ -65,6 +65,14 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             http.ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(60));
         });
 
+        // The testing builder runs no dashboard but still points every service's OTLP exporter at it; each
+        // service then spends its shutdown retrying the export (about 10 s), past DCP's stop timeout, and
+        // stopping a replica fails. No test reads OTLP, so the services export nothing here.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+        }
+
         _app = await builder.BuildAsync();
         using var startTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await _app.StartAsync(startTimeout.Token);
