@@ -393,7 +393,8 @@ public static partial class TasksApi
 
     private static void TaskWritten(TaskServices services) => services.Outbox.NotifyRelay();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} created by {UserId}")]
+    // Debug: one line per created task is telemetry volume on the hot path; the request span already records it.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} created by {UserId}")]
     private static partial void LogTaskCreated(ILogger logger, string taskId, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} deleted by {UserId}")]

@@ -3,9 +3,6 @@ using StackExchange.Redis;
 
 namespace TaskFlow.Tasks.Infrastructure;
 
-/// <summary>What Redis says about a task's current version.</summary>
-public readonly record struct TaskStamp(long Version, bool Deleted);
-
 /// <summary>
 /// Per-task version stamps in Redis (<c>taskflow-tasks:stamp:{id}</c>), the freshness half of the read path: a read
 /// takes the current version from its stamp (one Redis GET) and the task at that version from HybridCache, so a cache

@@ -74,6 +74,38 @@ internal static class ProcessCpu
         return result;
     }
 
+    /// <summary>One process id per TaskFlow service of this run (the first found), for profiling.</summary>
+    public static IReadOnlyList<(string Role, int Pid)> FirstProcessPerService(IReadOnlyList<string> markers)
+    {
+        var found = new Dictionary<string, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.StartsWith("dotnet run", StringComparison.Ordinal) || !markers.Any(m => commandLine.Contains(m, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                if (Services.FirstOrDefault(r => commandLine.Contains(r, StringComparison.Ordinal)) is { } role)
+                {
+                    found.TryAdd(role, pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return [.. found.Select(f => (f.Key, f.Value))];
+    }
+
     public static Dictionary<string, double> Since(Dictionary<string, double> before, IReadOnlyList<string> markers) =>
         Snapshot(markers).ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key));
 }

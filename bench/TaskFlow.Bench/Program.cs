@@ -1,6 +1,6 @@
 // The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
 // system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
-// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60]
+// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile]
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -71,6 +71,12 @@ var serviceCpuMs = ProcessCpu.Services.Sum(s => cpu[s]) * 1000 / createdTasks;
 table.AddText("CPU per created task (TaskFlow services + stand-in, /proc)", $"{serviceCpuMs:0.00} ms",
     $"{serviceCpuMs / 1.0:0.0}× the 1 ms target",
     string.Join(", ", cpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value * 1000 / createdTasks:0.00}")));
+
+if (args.Contains("--profile"))
+{
+    await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () =>
+        Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript));
+}
 
 // Login through the gateway (password hashing is the point of this row).
 var loginScript = $$"""

@@ -12,7 +12,7 @@ internal static partial class Wrk
 {
     public static async Task<LoadResult> RunAsync(Uri url, int connections, TimeSpan duration, string? token = null, string? luaScript = null)
     {
-        var arguments = new List<string> { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)duration.TotalSeconds}s", "--latency" };
+        var arguments = new List<string> { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency" };
         if (token is not null)
         {
             arguments.AddRange(["-H", $"Authorization: Bearer {token}"]);
