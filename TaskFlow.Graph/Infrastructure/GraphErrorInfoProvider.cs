@@ -30,6 +30,8 @@ public sealed class GraphErrorInfoProvider : IErrorInfoProvider
     public static (string Code, string Message) Describe(ExecutionError error) => error switch
     {
         GraphError { Code: { } code } => (code, error.Message),
+        UnhandledError { InnerException: GraphQLParser.Exceptions.GraphQLMaxDepthExceededException } =>
+            (GraphErrorCodes.BadUserInput, "The query text is nested too deeply to parse."),
         UnhandledError => (GraphErrorCodes.InternalServerError, InternalMessage),
         TimeoutError => (GraphErrorCodes.ServiceUnavailable, "The request took too long."),
         RequestError or DocumentError or ValidationError or InvalidValueError => (GraphErrorCodes.BadUserInput, error.Message),

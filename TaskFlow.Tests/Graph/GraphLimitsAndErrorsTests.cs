@@ -148,6 +148,8 @@ public sealed class GraphLimitsAndErrorsTests
     [InlineData("{\"variables\": {}}", "application/json", 400)]
     [InlineData("null", "application/json", 400)]
     [InlineData("{\"query\": \"{ me { id } \"}", "application/json", 400)]
+    [InlineData("[{\"query\": \"{ me { id } }\"}]", "application/json", 400)]
+    [InlineData("{\"query\": \"{ me { id } }\", \"variables\": {\"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}", "application/json", 400)]
     [InlineData("{\"query\": \"{ me { id } }\"}", "text/plain", 415)]
     [InlineData("{\"query\": \"{ me { id } }\"}", "", 415)]
     public async Task Malformed_requests_get_a_clean_GraphQL_error(string body, string contentType, int status)
@@ -156,6 +158,19 @@ public sealed class GraphLimitsAndErrorsTests
         var answer = await host.PostAsync(body, contentType);
 
         Assert.Equal(status, answer.Status);
+        Assert.Equal([GraphErrorCodes.BadUserInput], answer.ErrorCodes);
+        Assert.Empty(host.Calls);
+    }
+
+    [Fact]
+    public async Task Pathologically_nested_query_text_is_a_syntax_error_not_a_crash()
+    {
+        await using var host = new GraphUnitHost(_ => GraphUnitHost.Json(new { }));
+        var nested = string.Concat(Enumerable.Repeat("{ a ", 1000)) + string.Concat(Enumerable.Repeat("}", 1000));
+
+        var answer = await host.PostQueryAsync(nested);
+
+        Assert.Equal(400, answer.Status);
         Assert.Equal([GraphErrorCodes.BadUserInput], answer.ErrorCodes);
         Assert.Empty(host.Calls);
     }
