@@ -358,11 +358,19 @@ export function startTasks({ api, session }) {
   on(filters, 'reset', () => setTimeout(() => loadTasks(true)));
   on(filters, 'change', (e) => { if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox') loadTasks(true); });
   on(byId('load-more'), 'click', () => loadTasks(false));
-  // Live: a notification about a task refreshes the list (unless the user is in the middle of editing).
+  // Live: a notification refreshes the list in place; while the editor is open, once it closes.
   let liveRefresh = 0;
+  let staleList = false;
   on(window, 'taskflow:notification', () => {
     clearTimeout(liveRefresh);
-    liveRefresh = setTimeout(() => { if (!dialog.open) loadTasks(true, { keepCount: true }); }, 300);
+    liveRefresh = setTimeout(() => {
+      staleList = dialog.open;
+      if (!staleList) loadTasks(true, { keepCount: true });
+    }, 300);
+  });
+  on(dialog, 'close', () => {
+    if (staleList) loadTasks(true, { keepCount: true });
+    staleList = false;
   });
   on(window, 'taskflow:open-task', (e) => openEditor(e.detail.taskId, e.detail.from));
 
