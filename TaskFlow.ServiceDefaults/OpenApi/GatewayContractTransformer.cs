@@ -155,22 +155,23 @@ public sealed partial class GatewayContractTransformer : IOpenApiDocumentTransfo
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyRequest.MaxKeyLength, Pattern = "^[\\x20-\\x7E]+$" },
         });
 
+        AddProblem(operation, document, StatusCodes.Status400BadRequest, "Invalid request (including an Idempotency-Key that is not 1–255 printable ASCII characters).");
+        AddProblem(operation, document, StatusCodes.Status409Conflict, "Conflict (including: a request with this Idempotency-Key is still in progress).");
+        AddProblem(operation, document, StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was already used for a different request.");
+
+        // Every answer the filter stores can come back as a replay.
         foreach (var (status, response) in operation.Responses!)
         {
-            if (status.StartsWith('2') && response is OpenApiResponse success)
+            if (int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out var code) && IdempotencyFilter.IsFinal(code) && response is OpenApiResponse stored)
             {
-                success.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                success.Headers[IdempotencyRequest.ReplayedHeader] = new OpenApiHeader
+                stored.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                stored.Headers[IdempotencyRequest.ReplayedHeader] = new OpenApiHeader
                 {
                     Description = "`true` when this is the stored response of an earlier request with the same Idempotency-Key.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
                 };
             }
         }
-
-        AddProblem(operation, document, StatusCodes.Status400BadRequest, "Invalid request (including an Idempotency-Key that is not 1–255 printable ASCII characters).");
-        AddProblem(operation, document, StatusCodes.Status409Conflict, "Conflict (including: a request with this Idempotency-Key is still in progress).");
-        AddProblem(operation, document, StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was already used for a different request.");
     }
 
     private static void DescribeResponseHeaders(OpenApiOperation operation, IList<object> metadata)
