@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
 using MongoDB.Bson;
-using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 
