@@ -1,7 +1,4 @@
-using System.Text;
 using MongoDB.Bson;
-using MongoDB.Bson.Serialization;
-using MongoDB.Bson.Serialization.Serializers;
 
 namespace TaskFlow.MongoStandIn.Wire;
 

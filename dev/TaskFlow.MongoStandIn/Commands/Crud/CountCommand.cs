@@ -1,6 +1,4 @@
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
 
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
