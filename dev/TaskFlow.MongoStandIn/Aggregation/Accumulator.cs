@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Aggregation;
 

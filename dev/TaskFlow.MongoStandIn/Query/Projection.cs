@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation;
 using TaskFlow.MongoStandIn.Aggregation.Expressions;
 using TaskFlow.MongoStandIn.Bson;
 

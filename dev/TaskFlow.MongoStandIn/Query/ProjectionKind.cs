@@ -1,4 +1,3 @@
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Aggregation;
 using TaskFlow.MongoStandIn.Aggregation.Expressions;
 using TaskFlow.MongoStandIn.Bson;

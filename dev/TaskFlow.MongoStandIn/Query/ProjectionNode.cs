@@ -1,7 +1,5 @@
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Aggregation;
 using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Query;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Query;

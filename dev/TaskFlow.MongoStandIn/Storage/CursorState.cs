@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MongoDB.Bson;
 
 namespace TaskFlow.MongoStandIn.Storage;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Bson;
 
 namespace TaskFlow.MongoStandIn.Storage;

@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using TaskFlow.MongoStandIn.Query;
 
 namespace TaskFlow.MongoStandIn.Storage;

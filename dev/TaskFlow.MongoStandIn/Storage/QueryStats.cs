@@ -1,4 +1,3 @@
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Bson;
 using TaskFlow.MongoStandIn.Query;
 

@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
 using MongoDB.Bson;
-using MongoDB.Bson.IO;
-using MongoDB.Bson.Serialization;
-using MongoDB.Bson.Serialization.Serializers;
 
 namespace TaskFlow.MongoStandIn.Wire;
 

@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using MongoDB.Bson;
-using MongoDB.Bson.IO;
-using MongoDB.Bson.Serialization;
-using MongoDB.Bson.Serialization.Serializers;
-
 namespace TaskFlow.MongoStandIn.Wire;
 
 /// <summary>A message that violates the wire protocol: the connection is closed.</summary>

@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Bson;
-using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;

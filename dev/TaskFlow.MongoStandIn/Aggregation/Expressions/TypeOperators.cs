@@ -1,7 +1,6 @@
 using System.Globalization;
 using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Bson;
-using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;

@@ -1,7 +1,5 @@
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
 using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
 
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 

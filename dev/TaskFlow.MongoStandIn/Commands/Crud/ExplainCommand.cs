@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using TaskFlow.MongoStandIn.Query;
 using TaskFlow.MongoStandIn.Storage;
 
