@@ -99,6 +99,25 @@ public static partial class ManifestValidator
             }
         }
 
+        foreach (var (file, doc) in documents.Where(d => Kind(d.Doc) is "PodDisruptionBudget" or "NetworkPolicy"))
+        {
+            var selector = (Kind(doc) == "NetworkPolicy" ? doc["spec"]?["podSelector"] : doc["spec"]?["selector"])?["matchLabels"] as JsonObject ?? [];
+            if (selector.Count > 0 && !workloads.Any(w => selector.All(s =>
+                    w.Doc["spec"]?["template"]?["metadata"]?["labels"]?[s.Key]?.ToString() == s.Value?.ToString())))
+            {
+                errors.Add($"{file} {Kind(doc)}/{Name(doc)}: the selector matches no Deployment or StatefulSet.");
+            }
+        }
+
+        foreach (var (file, doc) in documents.Where(d => Kind(d.Doc) == "HorizontalPodAutoscaler"))
+        {
+            var target = doc["spec"]?["scaleTargetRef"];
+            if (!workloads.Any(w => Kind(w.Doc) == target?["kind"]?.ToString() && Name(w.Doc) == target?["name"]?.ToString()))
+            {
+                errors.Add($"{file} HorizontalPodAutoscaler/{Name(doc)}: scales {target?["kind"]}/{target?["name"]}, which does not exist.");
+            }
+        }
+
         ValidateKustomizations(errors, files);
         ValidateYamlRoundTrip(errors, files);
         return errors;
@@ -306,13 +325,33 @@ public static partial class ManifestValidator
             var folder = Path.GetDirectoryName(file.Path)?.Replace('\\', '/') ?? "";
             foreach (var resource in file.Documents.SelectMany(d => d["resources"] as JsonArray ?? []).Select(r => r?.ToString() ?? ""))
             {
-                var path = folder.Length == 0 ? resource : $"{folder}/{resource}";
-                if (!paths.Contains(path))
+                var path = Normalize(folder.Length == 0 ? resource : $"{folder}/{resource}");
+                var kustomization = path.Length == 0 ? "kustomization.yaml" : $"{path}/kustomization.yaml";
+                if (!paths.Contains(path) && !paths.Contains(kustomization))
                 {
                     errors.Add($"{file.Path}: resource '{resource}' is not a generated file.");
                 }
             }
         }
+    }
+
+    /// <summary>"overlays/dev/../.." → "".</summary>
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part == ".." && parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (part is not ("" or "."))
+            {
+                parts.Add(part);
+            }
+        }
+
+        return string.Join('/', parts);
     }
 
     /// <summary>The written YAML, read back by a real parser, must be exactly the documents that were meant.</summary>
