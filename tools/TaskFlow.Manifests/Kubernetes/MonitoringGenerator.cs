@@ -16,7 +16,7 @@ public static class MonitoringGenerator
     public const string PrometheusImage = "docker.io/prom/prometheus:v3.5.0";
     public const string AlertmanagerImage = "docker.io/prom/alertmanager:v0.28.1";
     public const string GrafanaImage = "docker.io/grafana/grafana:12.1.0";
-    public const string CollectorImage = "docker.io/otel/opentelemetry-collector:0.131.0";
+    public const string CollectorImage = "docker.io/otel/opentelemetry-collector-contrib:0.131.0";
     public const string ReloaderImage = "ghcr.io/jimmidyson/configmap-reload:v0.14.0";
     public const string GrafanaSecret = "grafana-admin";
     public const string GrafanaSecretKey = "admin-password";

@@ -22,7 +22,7 @@ public sealed record ImageProfile(int User, IReadOnlyList<string> WritablePaths)
         ["prometheus"] = new(65534, ["/tmp"]),
         ["alertmanager"] = new(65534, ["/alertmanager", "/tmp"]),
         ["grafana"] = new(472, ["/var/lib/grafana", "/tmp"]),
-        ["opentelemetry-collector"] = new(10001, ["/tmp"]),
+        ["opentelemetry-collector-contrib"] = new(10001, ["/tmp"]),
         ["postgres-exporter"] = new(65534, []),
         ["redis_exporter"] = new(59000, []),
         ["configmap-reload"] = new(65534, []),
