@@ -4,8 +4,9 @@
 #
 #   deploy/generate-k8s.sh                      rewrite deploy/aspire-manifest.json and deploy/k8s
 #   deploy/generate-k8s.sh --check              change nothing; fail if either is out of date
-#   deploy/generate-k8s.sh --output DIR --image-prefix ghcr.io/acme/taskflow --image-tag 1.2.3
-#                                               write elsewhere with other images (release builds)
+#   deploy/generate-k8s.sh --output DIR --image-prefix ghcr.io/acme/taskflow --version 1.2.3
+#                                               write elsewhere with other images (release builds); the committed
+#                                               tree uses imageTag of deploy/k8s.settings.json (never 'latest')
 #
 # Where aspirate is installed, `aspirate generate` on TaskFlow.AppHost is an alternative for the application part.
 set -euo pipefail
@@ -16,7 +17,7 @@ converter_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --check) check=true; converter_args+=(--check); shift ;;
-    --output|--image-prefix|--image-tag) converter_args+=("$1" "$2"); shift 2 ;;
+    --output|--image-prefix|--image-tag|--version) converter_args+=("$1" "$2"); shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done

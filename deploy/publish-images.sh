@@ -1,48 +1,60 @@
 #!/usr/bin/env bash
-# Builds the five service images with the .NET SDK's container support: no Dockerfiles, one
-# `dotnet publish -t:PublishContainer` per service (base image mcr.microsoft.com/dotnet/aspnet:10.0, non-root user
-# 1654, port 8080). Image names match deploy/k8s: <prefix>/<service>:<tag>.
+# Builds the service images with the .NET SDK's container support: no Dockerfiles, one
+# `dotnet publish -t:PublishContainer` per project resource of deploy/aspire-manifest.json (so a new service is
+# published without touching this script). deploy/containers.props (imported by every service project) sets the
+# base image mcr.microsoft.com/dotnet/aspnet:10.0, the non-root user 1654, the ports and OCI labels; the image is
+# <prefix>/<service>:<version>, as deploy/k8s names it.
 #
-#   deploy/publish-images.sh                               taskflow/<service>:latest into the local Docker/Podman
-#   deploy/publish-images.sh --tag 1.4.0 --tag latest      several tags
-#   deploy/publish-images.sh --registry ghcr.io --prefix acme/taskflow --tag 1.4.0
-#                                                          push to a registry (log in first: docker login ghcr.io)
-#   deploy/publish-images.sh --archive out/images          write .tar.gz images, no container engine needed
+#   deploy/publish-images.sh                                  taskflow/<service>:<git version> into the local engine
+#   deploy/publish-images.sh --version 1.4.0                  an explicit version
+#   deploy/publish-images.sh --registry ghcr.io --prefix acme/taskflow --version 1.4.0
+#                                                             push to a registry (log in first: docker login ghcr.io)
+#   deploy/publish-images.sh --archive out/images             write .tar.gz images, no container engine needed
 #
-# The properties passed here are the ones deploy/containers.props sets; a service project that imports that file
-# needs none of them on the command line.
+# The git version is the nearest v* tag without its "v" (1.4.0), or 0.0.0-<commits>.g<sha> after it or without
+# one, with ".dirty" for uncommitted changes. Never "latest": a rollout must be pinned and reversible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 registry=""
 prefix="taskflow"
 archive=""
-tags=()
+version=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --registry) registry="$2"; shift 2 ;;
     --prefix) prefix="$2"; shift 2 ;;
-    --tag) tags+=("$2"); shift 2 ;;
+    --version) version="$2"; shift 2 ;;
     --archive) archive="$2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
-[[ ${#tags[@]} -gt 0 ]] || tags=(latest)
-tag_list="$(IFS=';'; echo "${tags[*]}")"
 
-declare -A projects=([users]=TaskFlow.Users [tasks]=TaskFlow.Tasks [notifier]=TaskFlow.Notifier [gateway]=TaskFlow.Gateway [web]=TaskFlow.Web)
-for service in users tasks notifier gateway web; do
+if [[ -z "$version" ]]; then
+  version="$(deploy/image-version.sh)"
+fi
+if [[ "$version" == latest || ! "$version" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ ]]; then
+  echo "error: '$version' is not a usable image version (letters, digits, '.', '_', '-'; never 'latest')." >&2
+  exit 2
+fi
+
+mapfile -t projects < <(sed -n 's|.*"path": "\.\./\(.*\.csproj\)".*|\1|p' deploy/aspire-manifest.json)
+[[ ${#projects[@]} -gt 0 ]] || { echo "error: no project resource in deploy/aspire-manifest.json" >&2; exit 1; }
+for project in "${projects[@]}"; do
+  service="$(basename "$project" .csproj)"
+  service="${service#TaskFlow.}"
+  service="${service,,}"
   args=(
-    "${projects[$service]}"
+    "$project"
     -c Release
     --os linux --arch x64
     -t:PublishContainer
+    -p:Version="$version"
+    -p:SourceRevisionId="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
     -p:ContainerRepository="$prefix/$service"
-    # A list of tags is one MSBuild property: quoted so the ';' separates tags, not properties.
-    -p:ContainerImageTags="\"$tag_list\""
   )
   [[ -z "$registry" ]] || args+=(-p:ContainerRegistry="$registry")
   [[ -z "$archive" ]] || args+=(-p:ContainerArchiveOutputPath="$(realpath -m "$archive")/$service.tar.gz")
-  echo "==> ${registry:+$registry/}$prefix/$service:{$tag_list}"
+  echo "==> ${registry:+$registry/}$prefix/$service:$version"
   dotnet publish "${args[@]}" -nologo
 done

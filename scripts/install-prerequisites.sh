@@ -57,4 +57,15 @@ if $with_tests; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
   fi
 fi
+# The deployment tests check the alert rules with promtool (Debian's prometheus package) and the Alertmanager
+# configuration with amtool (prometheus-alertmanager); their services stay stopped.
+if $with_tests && { ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; }; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "Installing prometheus prometheus-alertmanager (promtool, amtool) ..."
+  $sudo apt-get update -qq
+  echo exit 101 | $sudo tee /usr/sbin/policy-rc.d >/dev/null; $sudo chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
+  $sudo rm -f /usr/sbin/policy-rc.d
+fi
 echo "$mode" > "$(dirname "$0")/../.taskflow-mode"

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace TaskFlow.Messaging.Diagnostics;
@@ -17,9 +18,14 @@ public static class MessagingTelemetry
 
     internal static Counter<long> Consumed { get; } = Meter.CreateCounter<long>("taskflow.messaging.consumed", description: "Events handled and acknowledged.");
 
-    internal static Counter<long> DeadLettered { get; } = Meter.CreateCounter<long>("taskflow.messaging.dead_lettered", description: "Messages sent to a dead-letter queue.");
+    /// <summary>
+    /// Exported from the start with every reason at 0: a counter that first appears at 1 never makes
+    /// <c>increase()</c> or <c>rate()</c> fire, so the first dead letter would go unnoticed.
+    /// </summary>
+    internal static ZeroedCounter DeadLettered { get; } = new(
+        "taskflow.messaging.dead_lettered", "Messages sent to a dead-letter queue.", "reason", ["invalid", "handler"]);
 
-    internal static Counter<long> Retried { get; } = Meter.CreateCounter<long>("taskflow.messaging.retried", description: "Messages scheduled for another attempt.");
+    internal static ZeroedCounter Retried { get; } = new("taskflow.messaging.retried", "Messages scheduled for another attempt.", null, []);
 
     internal static Activity? StartPublish(string eventType, string eventId, string? subject, ActivityContext parent)
     {
@@ -61,5 +67,36 @@ public static class MessagingTelemetry
         }
 
         return activity;
+    }
+
+    /// <summary>
+    /// A counter reported by observation, so each known label value is exported at 0 before anything is counted
+    /// (an ordinary <see cref="Counter{T}"/> has no series until its first measurement).
+    /// </summary>
+    internal sealed class ZeroedCounter
+    {
+        private readonly string? _label;
+        private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
+
+        public ZeroedCounter(string name, string description, string? label, IEnumerable<string> knownValues)
+        {
+            _label = label;
+            foreach (var value in label is null ? new[] { "" } : knownValues)
+            {
+                _totals[value] = 0;
+            }
+
+            Meter.CreateObservableCounter(name, Observe, description: description);
+        }
+
+        public void Add(long delta) => _totals.AddOrUpdate("", delta, (_, total) => total + delta);
+
+        public void Add(long delta, KeyValuePair<string, object?> tag) =>
+            _totals.AddOrUpdate(tag.Value?.ToString() ?? "", delta, (_, total) => total + delta);
+
+        private IEnumerable<Measurement<long>> Observe() =>
+            _totals.Select(t => _label is null
+                ? new Measurement<long>(t.Value)
+                : new Measurement<long>(t.Value, new KeyValuePair<string, object?>(_label, t.Key)));
     }
 }

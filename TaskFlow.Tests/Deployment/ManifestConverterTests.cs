@@ -72,18 +72,18 @@ public sealed class ManifestConverterTests
 
         Assert.True(conversion.Succeeded, string.Join("\n", conversion.Errors));
         Assert.All(conversion.Files, f => Assert.DoesNotContain("s3cret-literal-value", f.Render(), StringComparison.Ordinal));
-        var env = conversion.Files.Single(f => f.Path == "api.yaml").Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        var env = conversion.Files.Single(f => f.Path == "base/api.yaml").Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
         Assert.Equal("db-password", env.Single(e => e!["name"]!.GetValue<string>() == "Db__Password")!["valueFrom"]!["secretKeyRef"]!["key"]!.GetValue<string>());
-        Assert.Equal("Host=db;Password=$(TASKFLOW_SECRET_DB_PASSWORD)",
+        Assert.Equal("Host=db;Password=$(TASKFLOW_SECRET_DB_PASSWORD_QUOTED)",
             env.Single(e => e!["name"]!.GetValue<string>() == "ConnectionStrings__db")!["value"]!.GetValue<string>());
-        Assert.Equal(["db-password"], conversion.Secrets.Keys.Select(k => k.Key));
+        Assert.Equal(["db-password", "db-password-quoted"], conversion.Secrets.Keys.Select(k => k.Key));
     }
 
     [Fact]
     public void A_plain_parameter_goes_to_the_config_map_and_one_without_any_value_fails()
     {
         var withDefault = Convert(Project("api", new JsonObject { ["Admin"] = "{admin.value}" }), ("admin", Parameter(secret: false, defaultValue: "ops@example.com")));
-        var parameters = withDefault.Files.Single(f => f.Path == "parameters.yaml").Documents[0];
+        var parameters = withDefault.Files.Single(f => f.Path == "base/parameters.yaml").Documents[0];
         Assert.Equal("ops@example.com", parameters["data"]!["admin"]!.GetValue<string>());
 
         var without = Convert(Project("api", new JsonObject { ["Admin"] = "{admin.value}" }), ("admin", Parameter(secret: false, defaultValue: null)));
@@ -95,7 +95,7 @@ public sealed class ManifestConverterTests
     {
         var conversion = Convert(Project("api", new JsonObject { ["Template"] = "cost $(price) and $$ and $HOME" }));
 
-        var env = conversion.Files.Single(f => f.Path == "api.yaml").Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        var env = conversion.Files.Single(f => f.Path == "base/api.yaml").Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
         // Kubernetes reads "$$" as "$": the container sees "cost $(price) and $$ and $HOME".
         Assert.Equal("cost $$(price) and $$$ and $HOME", env.Single(e => e!["name"]!.GetValue<string>() == "Template")!["value"]!.GetValue<string>());
     }
@@ -168,6 +168,82 @@ public sealed class ManifestConverterTests
 
         Assert.Equal("---\nreplicas: 2\nenabled: false\nempty: {}\nnone: []\n", yaml);
         Assert.True(JsonNode.DeepEquals(document, YamlReader.ReadDocuments(yaml)[0]));
+    }
+
+    [Fact]
+    public void A_new_service_gets_its_budget_autoscaler_and_network_policy_edges_from_its_references()
+    {
+        var edge = Project("edge", new JsonObject { ["services__api__http__0"] = "{api.bindings.http.url}" });
+        edge.Item2["bindings"]!["http"]!["external"] = true;
+        var conversion = Convert(
+            Project("api", new JsonObject { ["ConnectionStrings__cache"] = "{cache.bindings.tcp.host}:{cache.bindings.tcp.port}" }),
+            edge,
+            ("cache", new JsonObject
+            {
+                ["type"] = "container.v0",
+                ["image"] = "docker.io/library/redis:8",
+                ["bindings"] = new JsonObject { ["tcp"] = new JsonObject { ["scheme"] = "tcp", ["protocol"] = "tcp", ["transport"] = "tcp", ["targetPort"] = 6379 } },
+            }));
+
+        Assert.True(conversion.Succeeded, string.Join("\n", conversion.Errors));
+        var api = conversion.File("base/api.yaml")!.Documents;
+        Assert.Contains(api, d => d["kind"]!.GetValue<string>() == "PodDisruptionBudget");
+        Assert.Contains(api, d => d["kind"]!.GetValue<string>() == "HorizontalPodAutoscaler");
+        var policies = conversion.File("base/network-policies.yaml")!.Documents.ToDictionary(d => d["metadata"]!["name"]!.GetValue<string>());
+        Assert.Contains("default-deny", policies.Keys);
+        Assert.Equal("edge", policies["api"]["spec"]!["ingress"]![0]!["from"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+        Assert.Equal(8080, policies["api"]["spec"]!["ingress"]![0]!["ports"]![0]!["port"]!.GetValue<int>());
+        Assert.Equal("api", policies["cache"]["spec"]!["ingress"]![0]!["from"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+        Assert.Equal("cache", policies["api"]["spec"]!["egress"]![0]!["to"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+        // The external service is reached from the ingress controller's namespace, and nothing else reaches the cache.
+        Assert.NotNull(policies["edge"]["spec"]!["ingress"]![0]!["from"]![0]!["namespaceSelector"]);
+        Assert.Single(policies["cache"]["spec"]!["ingress"]!.AsArray(), r => r!["from"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>() != "prometheus");
+    }
+
+    [Fact]
+    public void Mongodb_gets_a_root_password_and_every_connection_string_to_it_the_credentials()
+    {
+        var conversion = Convert(
+            ("docs", new JsonObject
+            {
+                ["type"] = "container.v0",
+                ["image"] = "docker.io/mongo:7.0",
+                ["connectionString"] = "mongodb://{docs.bindings.tcp.host}:{docs.bindings.tcp.port}",
+                ["bindings"] = new JsonObject { ["tcp"] = new JsonObject { ["scheme"] = "tcp", ["protocol"] = "tcp", ["transport"] = "tcp", ["targetPort"] = 27017 } },
+            }),
+            ("docsdb", new JsonObject { ["type"] = "value.v0", ["connectionString"] = "mongodb://{docs.bindings.tcp.host}:{docs.bindings.tcp.port}/docsdb" }),
+            Project("api", new JsonObject { ["ConnectionStrings__docsdb"] = "{docsdb.connectionString}", ["ConnectionStrings__docs"] = "{docs.connectionString}" }));
+
+        Assert.True(conversion.Succeeded, string.Join("\n", conversion.Errors));
+        var mongoEnv = conversion.File("base/docs.yaml")!.Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Equal("docs-password", mongoEnv.Single(e => e!["name"]!.GetValue<string>() == "MONGO_INITDB_ROOT_PASSWORD")!["valueFrom"]!["secretKeyRef"]!["key"]!.GetValue<string>());
+        var apiEnv = conversion.File("base/api.yaml")!.Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        string Value(string name) => apiEnv.Single(e => e!["name"]!.GetValue<string>() == name)!["value"]!.GetValue<string>();
+        Assert.Equal("mongodb://taskflow:$(TASKFLOW_SECRET_DOCS_PASSWORD_URI_ENCODED)@docs:27017/docsdb?authSource=admin", Value("ConnectionStrings__docsdb"));
+        Assert.Equal("mongodb://taskflow:$(TASKFLOW_SECRET_DOCS_PASSWORD_URI_ENCODED)@docs:27017/?authSource=admin", Value("ConnectionStrings__docs"));
+        Assert.Equal(SecretEncoding.Uri, conversion.Secrets.Find("docs-password-uri-encoded")!.Encoding);
+    }
+
+    [Fact]
+    public void The_image_tag_latest_is_refused()
+    {
+        var conversion = ManifestConverter.Convert(
+            AspireManifest.Parse(new JsonObject { ["resources"] = new JsonObject { ["api"] = Project("api", []).Item2 } }.ToJsonString()),
+            new DeploymentSettings { ImageTag = "latest" }, monitoring: null);
+
+        Assert.Contains(conversion.Errors, e => e.Contains("never 'latest'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_password_in_an_ado_connection_string_is_taken_from_its_quoted_copy()
+    {
+        var conversion = Convert(
+            Project("api", new JsonObject { ["ConnectionStrings__db"] = "Host=db;Username=u;Password={db-password.value};Database=x" }),
+            ("db-password", Parameter(secret: true, defaultValue: null)));
+
+        Assert.True(conversion.Succeeded, string.Join("\n", conversion.Errors));
+        Assert.Equal(SecretEncoding.ConnectionStringQuoted, conversion.Secrets.Find("db-password-quoted")!.Encoding);
+        Assert.Contains("Password=$(TASKFLOW_SECRET_DB_PASSWORD_QUOTED);", conversion.File("base/api.yaml")!.Render(), StringComparison.Ordinal);
     }
 
     private static Conversion Convert(params (string Name, JsonObject Resource)[] resources)

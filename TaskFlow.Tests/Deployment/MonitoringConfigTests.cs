@@ -42,55 +42,109 @@ public sealed partial class MonitoringConfigTests(DeploymentFixture deployment, 
     }
 
     [Fact]
-    public void The_local_prometheus_config_scrapes_every_service()
+    public void The_local_prometheus_config_scrapes_the_targets_the_discovery_script_writes()
     {
         var config = ReadYaml("prometheus/prometheus.yml");
         var job = Assert.Single(config["scrape_configs"]!.AsArray())!;
         Assert.Equal("taskflow", job["job_name"]!.GetValue<string>());
         Assert.Equal("/metrics", job["metrics_path"]!.GetValue<string>());
-
-        var targets = job["static_configs"]!.AsArray().ToDictionary(
-            t => t!["labels"]!["service"]!.GetValue<string>(),
-            t => Assert.Single(t!["targets"]!.AsArray())!.GetValue<string>());
-        Assert.Equal(ServiceNames.Order(), targets.Keys.Order());
-        Assert.All(targets.Values, t => Assert.Matches(@"^localhost:\d{2,5}$", t));
+        var files = Assert.Single(job["file_sd_configs"]!.AsArray())!["files"]!.AsArray().Select(f => f!.GetValue<string>());
+        Assert.Equal(["targets/*.json"], files);
         Assert.Equal("alerts.yml", Assert.Single(config["rule_files"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_local_discovery_script_lists_a_service_process_by_its_metrics_port_only()
+    {
+        // The probe app of ServiceMetricsFixture runs in this test process (TaskFlow.Tests): the script must find its
+        // port through the process, keep it because /metrics answers with Prometheus text, and name it "tests".
+        var output = Path.Combine(Path.GetTempPath(), $"taskflow-targets-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exitCode, log) = await Processes.RunAsync(Path.Combine(DeploymentFixture.DeployRoot, "prometheus", "local-targets.sh"), ["--output", output]);
+            Assert.True(exitCode == 0, log);
+
+            var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var targets = JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsArray();
+            var target = Assert.Single(targets, t => t!["labels"]!["replica"]!.GetValue<string>() == pid)!;
+            Assert.Equal($"127.0.0.1:{metrics.Port}", Assert.Single(target["targets"]!.AsArray())!.GetValue<string>());
+            Assert.Equal("tests", target["labels"]!["service"]!.GetValue<string>());
+        }
+        finally
+        {
+            File.Delete(output);
+        }
     }
 
     [Fact]
     public void The_cluster_prometheus_config_discovers_annotated_pods_and_labels_them_by_service()
     {
         var config = ReadYaml("prometheus/prometheus-k8s.yml");
-        var job = Assert.Single(config["scrape_configs"]!.AsArray())!;
-        Assert.Equal("taskflow", job["job_name"]!.GetValue<string>());
-        Assert.Equal("pod", Assert.Single(job["kubernetes_sd_configs"]!.AsArray())!["role"]!.GetValue<string>());
+        var jobs = config["scrape_configs"]!.AsArray().ToDictionary(j => j!["job_name"]!.GetValue<string>(), j => j!);
+        Assert.Equal(["monitoring", "taskflow", "taskflow-backing"], jobs.Keys.Order());
+        Assert.Equal("alertmanager:9093", config["alerting"]!["alertmanagers"]![0]!["static_configs"]![0]!["targets"]![0]!.GetValue<string>());
 
-        var relabel = job["relabel_configs"]!.AsArray();
-        Assert.Contains(relabel, r => r!["action"]?.GetValue<string>() == "keep" &&
-                                      r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_annotation_prometheus_io_scrape");
-        Assert.Contains(relabel, r => r!["target_label"]?.GetValue<string>() == "service" &&
-                                      r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_label_app_kubernetes_io_name");
+        foreach (var (name, component) in new[] { ("taskflow", "service"), ("taskflow-backing", "backing-service"), ("monitoring", "monitoring") })
+        {
+            var job = jobs[name];
+            Assert.Equal("pod", Assert.Single(job["kubernetes_sd_configs"]!.AsArray())!["role"]!.GetValue<string>());
+            var relabel = job["relabel_configs"]!.AsArray();
+            Assert.Contains(relabel, r => r!["action"]?.GetValue<string>() == "keep" && r["regex"]!.GetValue<string>() == component &&
+                                          r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_label_app_kubernetes_io_component");
+            Assert.Contains(relabel, r => r!["action"]?.GetValue<string>() == "keep" &&
+                                          r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_annotation_prometheus_io_scrape");
+            Assert.Contains(relabel, r => r!["target_label"]?.GetValue<string>() == "service" &&
+                                          r["source_labels"]![0]!.GetValue<string>() == "__meta_kubernetes_pod_label_app_kubernetes_io_name");
+        }
 
         // Every service's pods carry the annotations the discovery keeps and the label it names the service by.
         var annotated = deployment.Conversion.Files.SelectMany(f => f.Documents)
             .Where(d => d["kind"]!.GetValue<string>() == "Deployment" &&
+                        d["spec"]!["template"]!["metadata"]!["labels"]!["app.kubernetes.io/component"]!.GetValue<string>() == "service" &&
                         d["spec"]!["template"]!["metadata"]!["annotations"]?["prometheus.io/scrape"]?.GetValue<string>() == "true")
             .Select(d => d["spec"]!["template"]!["metadata"]!["labels"]!["app.kubernetes.io/name"]!.GetValue<string>());
         Assert.Equal(ServiceNames.Order(), annotated.Order());
     }
 
     [Fact]
-    public void Alert_rules_cover_down_services_5xx_rate_and_p95_latency_on_real_metrics()
+    public void PostgreSQL_Redis_and_RabbitMQ_expose_metrics_to_their_scrape_job()
+    {
+        var workloads = deployment.Conversion.Files.SelectMany(f => f.Documents)
+            .Where(d => d["kind"]!.GetValue<string>() is "StatefulSet" or "Deployment" &&
+                        d["metadata"]!["labels"]!["app.kubernetes.io/component"]!.GetValue<string>() == "backing-service")
+            .ToDictionary(d => d["metadata"]!["name"]!.GetValue<string>());
+        foreach (var (name, port) in new[] { ("postgres", 9187), ("redis", 9121), ("rabbitmq", 15692) })
+        {
+            var template = workloads[name]["spec"]!["template"]!;
+            Assert.Equal("true", template["metadata"]!["annotations"]!["prometheus.io/scrape"]!.GetValue<string>());
+            Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), template["metadata"]!["annotations"]!["prometheus.io/port"]!.GetValue<string>());
+            Assert.Contains(template["spec"]!["containers"]!.AsArray().SelectMany(c => c!["ports"]!.AsArray()), p => p!["containerPort"]!.GetValue<int>() == port);
+        }
+    }
+
+    [Fact]
+    public void Dead_letter_and_retry_counters_are_exported_at_zero_before_anything_fails()
+    {
+        // The fixture adds 0 to the plain counters only: these series exist because the library reports them itself.
+        Assert.Matches(new Regex(@"^taskflow_messaging_dead_lettered_total\{[^}]*reason=""handler""[^}]*\} 0(\s|$)", RegexOptions.Multiline), metrics.Scrape);
+        Assert.Matches(new Regex(@"^taskflow_messaging_dead_lettered_total\{[^}]*reason=""invalid""[^}]*\} 0(\s|$)", RegexOptions.Multiline), metrics.Scrape);
+        Assert.Matches(new Regex(@"^taskflow_messaging_retried_total(\{[^}]*\})? 0(\s|$)", RegexOptions.Multiline), metrics.Scrape);
+    }
+
+    [Fact]
+    public void Alert_rules_cover_targets_down_5xx_ratio_p99_latency_dead_letters_and_event_lag_on_real_metrics()
     {
         var rules = ReadYaml("prometheus/alerts.yml")["groups"]!.AsArray()
             .SelectMany(g => g!["rules"]!.AsArray())
             .ToDictionary(r => r!["alert"]!.GetValue<string>(), r => r!["expr"]!.GetValue<string>());
 
-        Assert.Contains("up{job=\"taskflow\"} == 0", rules["TaskFlowInstanceDown"], StringComparison.Ordinal);
-        Assert.All(ServiceNames, s => Assert.Contains($"service=\"{s}\"", rules["TaskFlowServiceMissing"], StringComparison.Ordinal));
+        Assert.Equal("up == 0", rules["TaskFlowTargetDown"]);
         Assert.Contains("http_response_status_code=~\"5..\"", rules["TaskFlowHigh5xxRate"], StringComparison.Ordinal);
-        Assert.Contains("histogram_quantile(0.95", rules["TaskFlowHighLatencyP95"], StringComparison.Ordinal);
-        Assert.All(rules, rule => AssertKnownMetrics(rule.Key, rule.Value));
+        Assert.Contains("histogram_quantile(0.99", rules["TaskFlowHighLatencyP99"], StringComparison.Ordinal);
+        Assert.Contains("increase(taskflow_messaging_dead_lettered_total", rules["TaskFlowMessagesDeadLettered"], StringComparison.Ordinal);
+        Assert.Contains("rabbitmq_queue_messages_ready", rules["TaskFlowEventLag"], StringComparison.Ordinal);
+        // Rules on the services' own metrics use only names the services really expose.
+        Assert.All(rules.Where(r => r.Value.Contains("job=\"taskflow\"", StringComparison.Ordinal)), rule => AssertKnownMetrics(rule.Key, rule.Value));
     }
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed partial class ServiceMetricsFixture : IAsyncLifetime
 
     public string Scrape { get; private set; } = "";
 
+    /// <summary>The loopback port the probe app listens on (and serves /metrics at).</summary>
+    public int Port { get; private set; }
+
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{| )", RegexOptions.Multiline)]
     private static partial Regex SampleName();
 
@@ -46,6 +49,7 @@ public sealed partial class ServiceMetricsFixture : IAsyncLifetime
         await _app.StartAsync();
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Port = new Uri(address).Port;
         using var client = new HttpClient { BaseAddress = new Uri(address) };
         await client.GetAsync(new Uri("/ok", UriKind.Relative));
         await client.GetAsync(new Uri("/fail", UriKind.Relative));

@@ -16,11 +16,11 @@ public static class ManifestConverter
 {
     public static Conversion Convert(AspireManifest manifest, DeploymentSettings settings, MonitoringSources? monitoring)
     {
-        var generator = new KubernetesGenerator(manifest, settings);
+        var generator = new KubernetesGenerator(MongoAuthentication.Apply(manifest, settings.Mongo.User), settings);
         var files = generator.Generate().ToList();
         if (monitoring is not null)
         {
-            files.AddRange(MonitoringGenerator.Generate(monitoring, settings));
+            files.AddRange(MonitoringGenerator.Generate(monitoring, settings, generator.Services));
         }
 
         var secrets = new Dictionary<string, IReadOnlySet<string>>

@@ -6,7 +6,8 @@ const string Usage = """
     Converts the AppHost's Aspire manifest into Kubernetes YAML (and validates it).
 
     usage: TaskFlow.Manifests [generate] [options]   write deploy/k8s (or --check that it is up to date)
-           TaskFlow.Manifests secrets [options]      write random secrets.env, PEM and grafana.env where missing
+           TaskFlow.Manifests secrets [options]      fill in missing secret values (random), check every value and
+                                                     derive the encoded copies (secrets.derived.env)
 
     options:
       --deploy <dir>          the deploy folder (default: deploy)
@@ -14,7 +15,8 @@ const string Usage = """
       --settings <file>       deployment settings (default: <deploy>/k8s.settings.json)
       --output <dir>          where the YAML goes (default: <deploy>/k8s)
       --image-prefix <text>   project images are <prefix>/<name>:<tag> (default from the settings: taskflow)
-      --image-tag <tag>       (default from the settings: latest)
+      --image-tag <tag>       the images' version (default from the settings; never 'latest')
+      --version <version>     the same as --image-tag
       --check                 write nothing; fail if the files on disk differ from what would be written
     """;
 
@@ -27,9 +29,9 @@ for (var i = command == args.ElementAtOrDefault(0) ? 1 : 0; i < args.Length; i++
     {
         check = true;
     }
-    else if (args[i] is "--deploy" or "--manifest" or "--settings" or "--output" or "--image-prefix" or "--image-tag" && i + 1 < args.Length)
+    else if (args[i] is "--deploy" or "--manifest" or "--settings" or "--output" or "--image-prefix" or "--image-tag" or "--version" && i + 1 < args.Length)
     {
-        options[args[i]] = args[++i];
+        options[args[i] == "--version" ? "--image-tag" : args[i]] = args[++i];
     }
     else
     {
@@ -80,15 +82,25 @@ if (!conversion.Succeeded)
 
 if (command == "secrets")
 {
-    foreach (var (path, text) in SecretValues.Create(conversion.Secrets))
+    var known = new[] { SecretValues.InBase(KubernetesGenerator.SecretsEnvFile), $"{MonitoringGenerator.Folder}/{MonitoringGenerator.GrafanaEnvFile}" }
+        .Concat(conversion.Secrets.Keys.Where(k => k.File is not null).Select(k => SecretValues.InBase(k.File!.File)));
+    var existing = known.Where(p => File.Exists(Path.Combine(output, p)))
+        .ToDictionary(p => p, p => File.ReadAllText(Path.Combine(output, p)), StringComparer.Ordinal);
+    var plan = SecretValues.Prepare(conversion.Secrets, existing);
+    if (!plan.Succeeded)
     {
-        var target = Path.Combine(output, path);
-        if (File.Exists(target))
+        foreach (var error in plan.Errors)
         {
-            Console.WriteLine($"kept     {target} (exists)");
-            continue;
+            Console.Error.WriteLine($"error: {error}");
         }
 
+        Console.Error.WriteLine("error: no secret file was written.");
+        return 1;
+    }
+
+    foreach (var (path, text) in plan.Files)
+    {
+        var target = Path.Combine(output, path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.WriteAllText(target, text);
         if (!OperatingSystem.IsWindows())
@@ -99,6 +111,9 @@ if (command == "secrets")
         Console.WriteLine($"wrote    {target}");
     }
 
+    Console.WriteLine(plan.Generated.Count == 0
+        ? "Every secret value was given; derived keys written."
+        : $"Generated random values for: {string.Join(", ", plan.Generated)}.");
     return 0;
 }
 

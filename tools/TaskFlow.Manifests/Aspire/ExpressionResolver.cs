@@ -25,6 +25,12 @@ public sealed partial class ExpressionResolver
 
     public SecretCatalog Secrets { get; } = new();
 
+    /// <summary>The resource whose values are being resolved: the endpoints it refers to become its edges.</summary>
+    public string? Owner { get; set; }
+
+    /// <summary>Which resource talks to which endpoint of another, from the references in its values.</summary>
+    public SortedSet<Edge> Edges { get; } = [];
+
     /// <summary>Non-secret parameters by key, with the value the ConfigMap starts with.</summary>
     public SortedDictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
 
@@ -62,8 +68,50 @@ public sealed partial class ExpressionResolver
         }
 
         parts.Add(new LiteralPart(template[position..]));
-        return new ResolvedValue(Merge(parts));
+        return new ResolvedValue(EscapeSecrets(Merge(parts), context));
     }
+
+    /// <summary>
+    /// A secret inside a composed value needs the escaping of the format around it, and Kubernetes cannot escape at
+    /// run time: an ADO.NET-style <c>Password=</c> gets a quoted copy of the secret (a key of its own, derived by the
+    /// <c>secrets</c> command), and where a format has no escaping (StackExchange.Redis options) the characters it
+    /// cannot carry are refused when the secrets are written.
+    /// </summary>
+    private List<ValuePart> EscapeSecrets(List<ValuePart> parts, string context)
+    {
+        if (parts.Count < 2)
+        {
+            return parts;
+        }
+
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i] is not SecretPart secret || Secrets.Find(secret.Key) is not { DerivedFrom: null } source)
+            {
+                continue;
+            }
+
+            var before = i > 0 && parts[i - 1] is LiteralPart literal ? literal.Text : "";
+            if (AdoPassword().IsMatch(before))
+            {
+                var quoted = source.Key + "-quoted";
+                Secrets.Add(new SecretKey(quoted, $"{source.Key}, quoted for a connection string (\"...\", '\"' doubled)", null, source.Key, null, SecretEncoding.ConnectionStringQuoted));
+                parts[i] = new SecretPart(quoted);
+            }
+            else if (RedisPassword().IsMatch(before))
+            {
+                Secrets.Constrain(source.Key, new SecretConstraint(",", $"{context}: StackExchange.Redis options are separated by ',' and cannot escape it"));
+            }
+        }
+
+        return parts;
+    }
+
+    [GeneratedRegex(@"(^|;)\s*Password\s*=$", RegexOptions.IgnoreCase)]
+    private static partial Regex AdoPassword();
+
+    [GeneratedRegex(@",\s*password\s*=$", RegexOptions.IgnoreCase)]
+    private static partial Regex RedisPassword();
 
     private ResolvedValue ResolveExpression(string expression, string context)
     {
@@ -115,6 +163,11 @@ public sealed partial class ExpressionResolver
             return resource.Bindings.Any(b => b.Name == binding)
                 ? Fail($"{context}: {{{expression}}} refers to a binding without a port.")
                 : Fail($"{context}: {{{expression}}}: '{resource.Name}' has no binding '{binding}'.");
+        }
+
+        if (Owner is not null && Owner != resource.Name)
+        {
+            Edges.Add(new Edge(Owner, resource.Name, endpoint.Binding.Name, endpoint.Port));
         }
 
         return property switch
@@ -186,7 +239,7 @@ public sealed partial class ExpressionResolver
         // Kubernetes cannot encode at run time: the encoded secret is a key of its own, filled in beside the original.
         if (inner.Parts is [SecretPart source])
         {
-            Secrets.Add(new SecretKey(annotated.Name, $"{source.Key}, URI-encoded (percent-encoding)", null, source.Key, null));
+            Secrets.Add(new SecretKey(annotated.Name, $"{source.Key}, URI-encoded (percent-encoding)", null, source.Key, null, SecretEncoding.Uri));
             return new ResolvedValue([new SecretPart(annotated.Name)]);
         }
 
@@ -221,4 +274,10 @@ public sealed partial class ExpressionResolver
 
         return merged;
     }
+}
+
+/// <summary>One resource reaching an endpoint of another (a NetworkPolicy allow rule).</summary>
+public sealed record Edge(string From, string To, string Binding, int Port) : IComparable<Edge>
+{
+    public int CompareTo(Edge? other) => other is null ? 1 : string.CompareOrdinal(ToString(), other.ToString());
 }

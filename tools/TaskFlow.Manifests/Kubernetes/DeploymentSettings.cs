@@ -22,7 +22,8 @@ public sealed record DeploymentSettings
     /// <summary>Project images are <c>{ImagePrefix}/{resource}:{ImageTag}</c>, e.g. <c>taskflow/users:latest</c>.</summary>
     public string ImagePrefix { get; init; } = "taskflow";
 
-    public string ImageTag { get; init; } = "latest";
+    /// <summary>A version (the images' tag from deploy/publish-images.sh); never <c>latest</c>, which cannot be pinned or rolled back.</summary>
+    public string ImageTag { get; init; } = "1.0.0";
 
     /// <summary>The manifest has no replica count (<c>WithReplicas</c> is run-mode only): given here, 1 otherwise.</summary>
     public Dictionary<string, int> Replicas { get; init; } = [];
@@ -33,6 +34,12 @@ public sealed record DeploymentSettings
     /// <summary>Secrets too long or multi-line for secrets.env (PEM keys): read from their own git-ignored file.</summary>
     public Dictionary<string, SecretFile> SecretFiles { get; init; } = [];
 
+    /// <summary>
+    /// Secret env a service gets beyond the manifest's, by service then variable: the Secret key. The JWT rotation slot
+    /// (<c>Users__Tokens__PreviousSigningKeys__0</c>) lives here, since the AppHost declares it only when it is set.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> SecretEnv { get; init; } = [];
+
     /// <summary>Requests and limits by resource name, falling back to "project" or "container".</summary>
     public Dictionary<string, ResourceLimits> Resources { get; init; } = [];
 
@@ -42,6 +49,18 @@ public sealed record DeploymentSettings
     public string DefaultStorage { get; init; } = "1Gi";
 
     public IngressSettings Ingress { get; init; } = new();
+
+    /// <summary>Where the gateway trusts X-Forwarded-For from (the ingress controller); nobody when empty.</summary>
+    public ForwardingSettings Forwarding { get; init; } = new();
+
+    /// <summary>HorizontalPodAutoscaler bounds for every stateless service.</summary>
+    public AutoscalingSettings Autoscaling { get; init; } = new();
+
+    /// <summary>Credentials the generator adds where the AppHost's container has none (MongoDB).</summary>
+    public MongoSettings Mongo { get; init; } = new();
+
+    /// <summary>deploy/k8s/overlays/&lt;name&gt;: replicas, ingress and forwarding per environment.</summary>
+    public Dictionary<string, OverlaySettings> Overlays { get; init; } = [];
 
     public ResourceLimits LimitsFor(string resource, bool isProject) =>
         Resources.GetValueOrDefault(resource)
@@ -67,8 +86,50 @@ public sealed record ResourceLimits(ResourceQuantities Requests, ResourceQuantit
 
 public sealed record IngressSettings
 {
-    /// <summary>Host the external endpoints answer on; every host when empty.</summary>
-    public string? Host { get; init; }
+    /// <summary>Host the external endpoints answer on (required: the TLS certificate is issued for it).</summary>
+    public string Host { get; init; } = "taskflow.example.com";
 
-    public string? ClassName { get; init; }
+    public string ClassName { get; init; } = "nginx";
+
+    /// <summary>The Secret cert-manager writes the certificate to.</summary>
+    public string TlsSecret { get; init; } = "taskflow-tls";
+
+    /// <summary>cert-manager's ClusterIssuer (annotation <c>cert-manager.io/cluster-issuer</c>).</summary>
+    public string ClusterIssuer { get; init; } = "letsencrypt";
+
+    /// <summary>The namespace the ingress controller runs in: the only source the gateway's public port admits.</summary>
+    public string ControllerNamespace { get; init; } = "ingress-nginx";
+}
+
+public sealed record ForwardingSettings
+{
+    /// <summary>Single proxy addresses (<c>Gateway__TrustedProxies__N</c>).</summary>
+    public List<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>Networks in CIDR notation (<c>Gateway__TrustedNetworks__N</c>): the ingress controller's pod network.</summary>
+    public List<string> TrustedNetworks { get; init; } = [];
+}
+
+public sealed record AutoscalingSettings
+{
+    /// <summary>The HPA's maximum is the service's replicas times this.</summary>
+    public int MaxReplicasFactor { get; init; } = 3;
+
+    public int CpuUtilization { get; init; } = 70;
+}
+
+public sealed record MongoSettings
+{
+    /// <summary>The root user MONGO_INITDB_ROOT_USERNAME creates; its password is the Secret key <c>&lt;container&gt;-password</c>.</summary>
+    public string User { get; init; } = "taskflow";
+}
+
+public sealed record OverlaySettings
+{
+    /// <summary>Replicas by service; <c>default</c> for every other stateless service.</summary>
+    public Dictionary<string, int> Replicas { get; init; } = [];
+
+    public IngressSettings? Ingress { get; init; }
+
+    public ForwardingSettings? Forwarding { get; init; }
 }

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using TaskFlow.Manifests.Aspire;
+using static TaskFlow.Manifests.Kubernetes.KubernetesObjects;
+
+namespace TaskFlow.Manifests.Kubernetes;
+
+/// <summary>A workload as NetworkPolicies see it: its ports, the ones the ingress controller reaches, its metrics port.</summary>
+public sealed record PolicyTarget(
+    string Name,
+    string Component,
+    IReadOnlyList<(string Name, int Port)> Ports,
+    IReadOnlyList<(string Name, int Port)> ExternalPorts,
+    (string Name, int Port)? Metrics);
+
+/// <summary>
+/// Default deny, in and out, for the whole namespace; then one allow rule per real edge. The edges are the Aspire
+/// manifest's references (a service's connection strings and service-discovery URLs name the endpoints it talks
+/// to), so a new service or store gets its rules from the AppHost, not from a hand-kept list. Besides those:
+/// DNS for every pod, the ingress controller to public ports, Prometheus to metrics ports, every service to the
+/// OpenTelemetry collector.
+/// </summary>
+public static class NetworkPolicies
+{
+    public const string DefaultDeny = "default-deny";
+    public const string AllowDns = "allow-dns";
+    public const string Prometheus = "prometheus";
+    public const string Collector = "otel-collector";
+    public const int OtlpGrpcPort = 4317;
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
+    public static ManifestFile Generate(IReadOnlyList<PolicyTarget> targets, IReadOnlySet<Edge> edges, DeploymentSettings settings)
+    {
+        var documents = new List<JsonObject>
+        {
+            Policy(DefaultDeny, new JsonObject(), ingress: [], egress: []),
+            Policy(AllowDns, new JsonObject(), ingress: null, egress:
+            [
+                new JsonObject
+                {
+                    ["to"] = new JsonArray(new JsonObject
+                    {
+                        ["namespaceSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [NamespaceNameLabel] = "kube-system" } },
+                        ["podSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["k8s-app"] = "kube-dns" } },
+                    }),
+                    ["ports"] = new JsonArray(PortRule(53, "UDP"), PortRule(53, "TCP")),
+                },
+            ]),
+        };
+
+        foreach (var target in targets)
+        {
+            var ingress = new List<JsonObject>();
+            foreach (var client in edges.Where(e => e.To == target.Name).GroupBy(e => e.From).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                ingress.Add(FromPods(client.Key, client.Select(e => e.Port)));
+            }
+
+            if (target.ExternalPorts.Count > 0)
+            {
+                ingress.Add(new JsonObject
+                {
+                    ["from"] = new JsonArray(new JsonObject
+                    {
+                        ["namespaceSelector"] = new JsonObject
+                        {
+                            ["matchLabels"] = new JsonObject { [NamespaceNameLabel] = settings.Ingress.ControllerNamespace },
+                        },
+                    }),
+                    ["ports"] = PortRules(target.ExternalPorts.Select(p => p.Port)),
+                });
+            }
+
+            if (target.Metrics is { } metrics)
+            {
+                ingress.Add(FromPods(Prometheus, [metrics.Port]));
+            }
+
+            var egress = new List<JsonObject>();
+            foreach (var server in edges.Where(e => e.From == target.Name).GroupBy(e => e.To).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                egress.Add(ToPods(server.Key, server.Select(e => e.Port)));
+            }
+
+            if (target.Component == ServiceComponent)
+            {
+                egress.Add(ToPods(Collector, [OtlpGrpcPort]));
+            }
+
+            documents.Add(Policy(target.Name, Selector(target.Name), ingress, egress));
+        }
+
+        return new ManifestFile("network-policies.yaml", documents,
+            ["NetworkPolicies: deny by default; allow DNS, and each edge the Aspire manifest's references declare."]);
+    }
+
+    public static JsonObject Policy(string name, JsonObject podSelector, IReadOnlyList<JsonObject>? ingress, IReadOnlyList<JsonObject>? egress)
+    {
+        var spec = new JsonObject { ["podSelector"] = podSelector };
+        var types = new JsonArray();
+        if (ingress is not null)
+        {
+            types.Add("Ingress");
+        }
+
+        if (egress is not null)
+        {
+            types.Add("Egress");
+        }
+
+        spec["policyTypes"] = types;
+        if (ingress is { Count: > 0 })
+        {
+            spec["ingress"] = new JsonArray([.. ingress]);
+        }
+
+        if (egress is { Count: > 0 })
+        {
+            spec["egress"] = new JsonArray([.. egress]);
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "NetworkPolicy",
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [PartOfLabel] = "taskflow" } },
+            ["spec"] = spec,
+        };
+    }
+
+    public static JsonObject FromPods(string name, IEnumerable<int> ports) => new()
+    {
+        ["from"] = new JsonArray(new JsonObject { ["podSelector"] = Selector(name) }),
+        ["ports"] = PortRules(ports),
+    };
+
+    public static JsonObject ToPods(string name, IEnumerable<int> ports) => new()
+    {
+        ["to"] = new JsonArray(new JsonObject { ["podSelector"] = Selector(name) }),
+        ["ports"] = PortRules(ports),
+    };
+
+    public static JsonArray PortRules(IEnumerable<int> ports) =>
+        [.. ports.Distinct().Order().Select(p => (JsonNode)PortRule(p, "TCP"))];
+
+    private static JsonObject PortRule(int port, string protocol) => new() { ["protocol"] = protocol, ["port"] = port };
+}
