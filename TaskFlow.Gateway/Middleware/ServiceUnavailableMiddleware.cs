@@ -8,7 +8,8 @@ namespace TaskFlow.Gateway.Middleware;
 /// <summary>
 /// Outermost step of the proxy pipeline: when a service has no healthy replica (YARP found no available destination),
 /// its routes answer 503 problem+json with <c>Retry-After</c> — the interval of the gateway's active health probe,
-/// the earliest a replica can be seen healthy again — while every other route keeps working.
+/// the earliest a replica can be seen healthy again — while every other route keeps working. Other forwarding
+/// failures YARP answers without a body (502 unreachable, 504 timed out) become problem+json too.
 /// </summary>
 public static class ServiceUnavailableMiddleware
 {
@@ -18,8 +19,14 @@ public static class ServiceUnavailableMiddleware
     {
         await next();
         var error = context.Features.Get<IForwarderErrorFeature>();
-        if (error?.Error != ForwarderError.NoAvailableDestinations || context.Response.HasStarted)
+        if (error is null || context.Response.HasStarted)
         {
+            return;
+        }
+
+        if (error.Error != ForwarderError.NoAvailableDestinations)
+        {
+            await WriteForwardingFailureAsync(context);
             return;
         }
 
@@ -39,6 +46,27 @@ public static class ServiceUnavailableMiddleware
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service unavailable",
                 Detail = $"No replica of {service} is healthy right now; retry after {retryAfter} s.",
+            },
+        });
+    }
+
+    private static async Task WriteForwardingFailureAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        if (status is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))
+        {
+            return;
+        }
+
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = status == StatusCodes.Status502BadGateway ? "Bad gateway" : "Gateway timeout",
+                Detail = status == StatusCodes.Status502BadGateway ? "The service could not be reached." : "The service did not answer in time.",
             },
         });
     }
