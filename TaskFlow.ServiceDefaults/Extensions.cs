@@ -49,6 +49,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
         builder.AddIdempotencyStore();
 
         return builder;

@@ -42,8 +42,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", RequestIdMiddleware.HeaderName)
-            .WithExposedHeaders("ETag", "Location", "Retry-After", RequestIdMiddleware.HeaderName,
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Last-Event-ID",
+                RequestIdMiddleware.HeaderName)
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed", RequestIdMiddleware.HeaderName,
                 GatewayRateLimitMiddleware.PolicyHeader, GatewayRateLimitMiddleware.StateHeader)));
 
         // Client IPs (rate-limit partitions) come from X-Forwarded-For only when a configured proxy or network sent it.

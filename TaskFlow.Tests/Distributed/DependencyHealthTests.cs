@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using TaskFlow.Tests.Users;
 using TaskFlow.Tests.Infrastructure;
 
 namespace TaskFlow.Tests.Distributed;
@@ -31,6 +34,31 @@ public sealed class DependencyHealthTests(TaskFlowAppFixture fixture)
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(dependency, timeout.Token);
         Assert.True(await EventuallyAsync(async () => await StatusAsync(client) == "Healthy", TimeSpan.FromSeconds(60)),
             $"{service} did not recover after {dependency} started again");
+    }
+
+    [Fact]
+    public async Task Session_calls_while_redis_is_down_answer_503_problem_not_500()
+    {
+        using var users = fixture.CreateClient("users");
+        var account = await UsersApiClient.RegisterAsync(users);
+
+        await fixture.StopResourceAsync("redis");
+        try
+        {
+            await fixture.AssertNotListeningAsync("redis");
+            using var login = await users.PostAsJsonAsync("/users/login",
+                new { email = account.Email, password = UsersApiClient.DefaultPassword });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
+            Assert.Equal("application/problem+json", login.Content.Headers.ContentType?.MediaType);
+            Assert.True(login.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 says when to retry");
+        }
+        finally
+        {
+            await fixture.StartResourceAsync("redis");
+        }
+
+        // Leaves the shared app as the other tests expect it: both gateways back on their shared (Redis) counters.
+        await Gateway.GatewayTestSupport.WaitForSharedCountersAsync(fixture);
     }
 
     private static async Task<string?> StatusAsync(HttpClient client)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Tests.Gateway;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Tests.Users;
 using static TaskFlow.Tests.Edge.EdgeClient;
@@ -236,32 +237,8 @@ public sealed class IdempotencyTests(TaskFlowAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, recovered?.Status);
         Assert.True((await PostAsync(client, "/tasks", """{"title":"keyed after outage"}""", key, owner.AccessToken)).Replayed);
-        await WaitForGatewayRedisAsync();
-    }
-
-    /// <summary>
-    /// Leaves the shared app as other tests expect it: both gateway replicas back on their shared (Redis) rate-limit
-    /// counters, not on the per-replica fallback they used during the outage.
-    /// </summary>
-    private async Task WaitForGatewayRedisAsync()
-    {
-        using var management = fixture.CreateClient("gateway", "management");
-        var consecutive = 0;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (consecutive < 6 && DateTime.UtcNow < deadline)
-        {
-            using var response = await management.GetAsync("/health");
-            using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var redis = report.RootElement.TryGetProperty("entries", out var entries) && entries.TryGetProperty("redis", out var entry)
-                ? entry.GetProperty("status").GetString()
-                : null;
-            consecutive = redis == "Healthy" ? consecutive + 1 : 0;
-            await Task.Delay(500);
-        }
-
-        Assert.True(consecutive >= 6, "the gateway's Redis did not become healthy again");
-        // The gateway keeps its fallback counters for a few seconds after Redis returns (see GatewayRateLimitTests).
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Leaves the shared app as other tests expect it: both gateways back on their shared (Redis) counters.
+        await GatewayTestSupport.WaitForSharedCountersAsync(fixture);
     }
 
     private static async Task<Guid> WaitForNotificationAsync(HttpClient client, string token, Guid taskId)

@@ -72,14 +72,14 @@ public sealed class GatewayEdgeTests(TaskFlowAppFixture fixture)
     public async Task Request_id_is_echoed_when_well_formed_and_created_otherwise()
     {
         using var client = fixture.CreateGatewayClient();
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/health"))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/tasks"))
         {
             request.Headers.Add("X-Request-Id", "client-req-42");
             using var response = await client.SendAsync(request);
             Assert.Equal("client-req-42", Assert.Single(response.Headers.GetValues("X-Request-Id")));
         }
 
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/health"))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/tasks"))
         {
             request.Headers.TryAddWithoutValidation("X-Request-Id", "bad id\twith spaces");
             using var response = await client.SendAsync(request);
@@ -110,9 +110,23 @@ public sealed class GatewayEdgeTests(TaskFlowAppFixture fixture)
         {
             request.Headers.Add("Origin", "http://localhost:5173");
             request.Headers.Add("Access-Control-Request-Method", "POST");
-            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
             using var response = await client.SendAsync(request);
             Assert.Equal("http://localhost:5173", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+            var allowed = string.Join(",", response.Headers.GetValues("Access-Control-Allow-Headers"));
+            Assert.Contains("Idempotency-Key", allowed, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // A browser client can read the headers it needs: replays, rate-limit state, ETag.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/tasks"))
+        {
+            request.Headers.Add("Origin", "http://localhost:5173");
+            using var response = await client.SendAsync(request);
+            var exposed = string.Join(",", response.Headers.GetValues("Access-Control-Expose-Headers"));
+            foreach (var header in new[] { "Idempotent-Replayed", "RateLimit", "RateLimit-Policy", "Retry-After", "ETag" })
+            {
+                Assert.Contains(header, exposed.Split(','), StringComparer.OrdinalIgnoreCase);
+            }
         }
 
         using (var request = new HttpRequestMessage(HttpMethod.Options, "/tasks"))

@@ -10,7 +10,7 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Eleventh_login_in_a_minute_from_one_ip_is_429_with_retry_after()
     {
-        await WaitForSharedCountersAsync();
+        await GatewayTestSupport.WaitForSharedCountersAsync(fixture);
         using var client = fixture.CreateGatewayClient();
         for (var i = 0; i < 10; i++)
         {
@@ -33,7 +33,7 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Sixty_first_anonymous_request_in_a_minute_from_one_ip_is_429()
     {
-        await WaitForSharedCountersAsync();
+        await GatewayTestSupport.WaitForSharedCountersAsync(fixture);
         using var client = fixture.CreateGatewayClient();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 61; i++)
@@ -84,16 +84,5 @@ public sealed class GatewayRateLimitTests(TaskFlowAppFixture fixture)
             using var report = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             return report.RootElement.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString() == status;
         }, TimeSpan.FromSeconds(60));
-    }
-
-    /// <summary>
-    /// Another test of this collection may have stopped Redis; counts then sit in per-replica fallback counters for
-    /// a few seconds. These tests measure the shared counters, so they start once the gateway's Redis is healthy
-    /// and its fallback window has passed.
-    /// </summary>
-    private async Task WaitForSharedCountersAsync()
-    {
-        Assert.True(await GatewayRedisStatusBecomesAsync("Healthy"), "the gateway's Redis never became healthy");
-        await Task.Delay(TimeSpan.FromSeconds(6));
     }
 }

@@ -42,6 +42,9 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             // Two gateways, as in production: rate limits must hold across them.
             "--TaskFlow:GatewayReplicas=2",
         ]);
+        // The testing builder runs no dashboard but still points every service's OTLP exporter at it; each service
+        // would then spend its shutdown retrying the export (about 10 s), past DCP's stop timeout, and stopping a
+        // replica would fail. The services export to this in-process receiver instead, which the telemetry tests read.
         Telemetry = await TaskFlow.Bench.OtlpTraceReceiver.StartAsync();
         Telemetry.ReceiveFrom(builder);
         // Keep test output readable: resources' stderr and real AppHost errors, not every startup health probe.
@@ -64,14 +67,6 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 #pragma warning restore EXTEXP0001
             http.ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(60));
         });
-
-        // The testing builder runs no dashboard but still points every service's OTLP exporter at it; each
-        // service then spends its shutdown retrying the export (about 10 s), past DCP's stop timeout, and
-        // stopping a replica fails. No test reads OTLP, so the services export nothing here.
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
-        }
 
         _app = await builder.BuildAsync();
         using var startTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
