@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
-using TaskFlow.Users.Extensions;
+using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.Infrastructure.Sessions;
@@ -188,7 +188,7 @@ public static partial class TokensApi
     public static async Task<NoContent> Logout(
         [FromBody] LogoutRequest? request, ClaimsPrincipal principal, RefreshTokenStore sessions, ILogger<TokenServices> logger)
     {
-        var userId = principal.GetUserId();
+        var userId = principal.GetUserId() ?? Guid.Empty;
         if (principal.GetSessionId() is { } sessionId)
         {
             await sessions.RevokeSessionAsync(sessionId);
