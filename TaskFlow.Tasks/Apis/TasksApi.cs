@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Apis;

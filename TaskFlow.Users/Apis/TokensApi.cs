@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using TaskFlow.ServiceDefaults.Authentication;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.Infrastructure.Sessions;
