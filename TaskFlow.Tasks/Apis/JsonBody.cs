@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.ServiceDefaults.Errors;
 
 namespace TaskFlow.Tasks.Apis;
 
@@ -16,10 +17,7 @@ internal static class JsonBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, TypedResults.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported media type",
-                detail: "Send the body as application/json."));
+            return (null, RequestProblems.UnsupportedMediaType("Send the body as application/json."));
         }
 
         try
@@ -29,10 +27,7 @@ internal static class JsonBody
         catch (JsonException)
         {
             // Malformed input is the client's mistake, not an exceptional state of the service: answer it here.
-            return (null, TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Malformed request",
-                detail: "The request body is not valid JSON."));
+            return (null, RequestProblems.MalformedBody());
         }
     }
 }

@@ -84,7 +84,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem ?? RequestProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();
@@ -145,7 +145,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem ?? RequestProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();
@@ -305,7 +305,7 @@ public static partial class TasksApi
         var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (problem is not null || document is null)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem ?? RequestProblems.MalformedBody();
         }
 
         var errors = new ValidationErrors();

@@ -93,7 +93,7 @@ public static partial class TokensApi
 
         if (!request.HasJsonContentType())
         {
-            return Problems.UnsupportedMediaType($"Send application/json or {FormContentType}.");
+            return RequestProblems.UnsupportedMediaType($"Send application/json or {FormContentType}.");
         }
 
         LoginRequest? body;
@@ -103,7 +103,7 @@ public static partial class TokensApi
         }
         catch (JsonException)
         {
-            return Problems.MalformedBody();
+            return RequestProblems.MalformedBody();
         }
 
         var errors = UserRules.ValidateLogin(body?.Email, body?.Password);
