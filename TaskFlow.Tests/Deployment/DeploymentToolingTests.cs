@@ -4,6 +4,7 @@ using TaskFlow.Manifests.Yaml;
 namespace TaskFlow.Tests.Deployment;
 
 /// <summary>The deployment toolchain around the manifests: alert rules under promtool, images, CI workflows.</summary>
+[Trait("Category", "Deployment")]
 public sealed partial class DeploymentToolingTests
 {
     [GeneratedRegex(@"^\s*(-\s*)?uses:\s*(?<action>[^@\s]+)@(?<ref>\S+)", RegexOptions.Multiline)]

@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Deployment;
 /// The platform rules, asserted on every workload of both rendered overlays, and for every resource of the Aspire
 /// manifest: a service or store added to the AppHost without them fails here.
 /// </summary>
+[Trait("Category", "Deployment")]
 public sealed partial class KubernetesPolicyTests(RenderedOverlaysFixture fixture) : IClassFixture<RenderedOverlaysFixture>
 {
     public static TheoryData<string> Overlays => [.. RenderedOverlaysFixture.OverlayNames];

@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Deployment;
 /// generated from the API's OpenAPI schema): an unknown field, a misspelt one, a wrong type or an unknown
 /// apiVersion/kind fails, as the API server would reject it.
 /// </summary>
+[Trait("Category", "Deployment")]
 public sealed class KubernetesSchemaTests(RenderedOverlaysFixture fixture) : IClassFixture<RenderedOverlaysFixture>
 {
     public static TheoryData<string> Overlays => [.. RenderedOverlaysFixture.OverlayNames];

@@ -5,6 +5,7 @@ using TaskFlow.Manifests.Kubernetes;
 namespace TaskFlow.Tests.Deployment;
 
 /// <summary>The converter's <c>secrets</c> logic: what it refuses, and encodings that survive any character.</summary>
+[Trait("Category", "Deployment")]
 public sealed class SecretValuesTests
 {
     private const string Env = "base/secrets.env";

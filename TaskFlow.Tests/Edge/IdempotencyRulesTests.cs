@@ -6,6 +6,7 @@ using TaskFlow.ServiceDefaults.OpenApi;
 namespace TaskFlow.Tests.Edge;
 
 /// <summary>The rules of the idempotency filter and the contract transformer that need no running system.</summary>
+[Trait("Category", "Unit")]
 public sealed class IdempotencyRulesTests
 {
     [Theory]

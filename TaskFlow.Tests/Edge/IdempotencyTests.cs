@@ -10,6 +10,7 @@ namespace TaskFlow.Tests.Edge;
 
 /// <summary>API.md "Idempotent writes", through the gateway (two gateway replicas, two Tasks and Notifier replicas).</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class IdempotencyTests(TaskFlowAppFixture fixture)
 {
     [Fact]

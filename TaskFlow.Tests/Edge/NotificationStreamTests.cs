@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Edge;
 
 /// <summary>API.md's <c>/notifications/stream</c> through the gateway: event ids, <c>Last-Event-ID</c> replay, keep-alive.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class NotificationStreamTests(TaskFlowAppFixture fixture)
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);

@@ -15,6 +15,7 @@ namespace TaskFlow.Tests.Edge;
 /// pinned in tests/contract/package.json) must find no error and no warning in any document.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class OpenApiContractTests(TaskFlowAppFixture fixture)
 {
     public static readonly string[] DocumentNames = ["users", "tasks", "notifications"];

@@ -8,6 +8,7 @@ using TaskFlow.Gateway.Extensions;
 namespace TaskFlow.Tests.Gateway;
 
 /// <summary>The gateway's own composition decides whom X-Forwarded-For is trusted from; nothing else can widen it.</summary>
+[Trait("Category", "Unit")]
 public sealed class ForwardedHeadersTrustTests
 {
     private static readonly string[] ForwardedHeadersEnabled = ["--FORWARDEDHEADERS_ENABLED=true", "--ConnectionStrings:redis=localhost:1,abortConnect=false"];

@@ -7,6 +7,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace TaskFlow.Tests.Gateway;
 
 /// <summary>Forwarding failures that YARP answers without a body become problem+json (API.md: every status >= 400).</summary>
+[Trait("Category", "Unit")]
 public sealed class ForwardingFailureTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace TaskFlow.Tests.Gateway;
 /// problem+json with Retry-After on its routes only; public /health shows no internals, the management port does.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayHealthTests(TaskFlowAppFixture fixture)
 {
     [Fact]

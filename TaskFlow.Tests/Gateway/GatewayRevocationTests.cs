@@ -9,6 +9,7 @@ namespace TaskFlow.Tests.Gateway;
 /// 401 at the gateway (both replicas, every protected route) within a second, while other sessions keep working.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayRevocationTests(TaskFlowAppFixture fixture)
 {
     private static readonly string[] ProtectedRoutes = ["/tasks", "/notifications"];

@@ -11,6 +11,7 @@ namespace TaskFlow.Tests.Gateway;
 /// (limits and their fields from the replica's own counters; known revocations still apply, others fail open).
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GatewayTrustTests(TaskFlowAppFixture fixture)
 {
     [Fact]

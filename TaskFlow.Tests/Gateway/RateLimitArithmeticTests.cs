@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Gateway;
 /// The limiter's arithmetic on this replica's own counters (the Redis-down fallback; the Lua scripts do the same and
 /// are covered through the running gateways): fields, Retry-After and t agree, and waiting Retry-After suffices.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class RateLimitArithmeticTests
 {
     private static readonly RateLimitPolicy Login = new("login", RateLimitAlgorithm.FixedWindow, 10, TimeSpan.FromMinutes(1));

@@ -9,6 +9,7 @@ namespace TaskFlow.Tests.Gateway;
 /// shared state that decides the 429, through both gateway replicas; Retry-After is honest and agrees with t.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class RateLimitHeaderTests(TaskFlowAppFixture fixture)
 {
     [Fact]

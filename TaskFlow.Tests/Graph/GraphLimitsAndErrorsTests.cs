@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Graph;
 /// The Graph service's limits and error mapping, with its real schema, executor and HTTP handlers and the REST
 /// services stubbed at the process edge.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class GraphLimitsAndErrorsTests
 {
     private const string TaskId = "0193a0c0-0000-7000-8000-0000000000aa";

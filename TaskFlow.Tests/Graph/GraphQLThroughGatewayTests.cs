@@ -8,6 +8,7 @@ namespace TaskFlow.Tests.Graph;
 
 /// <summary>The "done when": GraphQL through the gateway, with REST's visibility, cursors and errors.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class GraphQLThroughGatewayTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private const string TaskFields = "id title status priority tags version etag ownerId assigneeId";

@@ -7,6 +7,7 @@ using TaskFlow.Graph.Model;
 namespace TaskFlow.Tests.Graph;
 
 /// <summary>Each I/O resolver is a span of the request's trace, and every request is counted by operation name.</summary>
+[Trait("Category", "Unit")]
 public sealed class GraphTelemetryTests
 {
     [Fact]

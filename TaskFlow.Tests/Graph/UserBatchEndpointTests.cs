@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Graph;
 
 /// <summary><c>GET /users/batch</c>, the DataLoader's endpoint: public profiles only, unknown ids left out, 1-100 ids.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UserBatchEndpointTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly HttpClient _gateway = fixture.CreateGatewayClient();

@@ -21,6 +21,7 @@ namespace TaskFlow.Tests.Messaging;
 /// span under it.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class OutboxRelayTelemetryTests(TaskFlowAppFixture fixture)
 {
     private static readonly ActivitySource RequestSource = new("TaskFlow.Tests.Request");

@@ -12,6 +12,7 @@ namespace TaskFlow.Tests.Tasks;
 /// also with two writers racing on one task.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TaskCacheOffloadTests(TaskFlowAppFixture fixture) : IDisposable
 {
     private readonly TasksTestClient _direct = new(fixture, fixture.CreateClient("tasks"));

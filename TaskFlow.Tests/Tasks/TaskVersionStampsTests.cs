@@ -13,6 +13,7 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>The rules that keep the read path from ever returning an old version: stamps only rise, and are leases.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TaskVersionStampsTests(TaskFlowAppFixture fixture)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);

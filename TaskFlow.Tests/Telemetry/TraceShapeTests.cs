@@ -12,6 +12,7 @@ namespace TaskFlow.Tests.Telemetry;
 /// spans; an idle system starts (almost) no traces.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TraceShapeTests(TaskFlowAppFixture fixture)
 {
     /// <summary>

@@ -15,6 +15,7 @@ namespace TaskFlow.Tests.Telemetry;
 /// and which MongoDB driver commands become spans (against the stand-in).
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class TraceVolumeTests(TaskFlowAppFixture fixture)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Users;
 
 /// <summary>GET /users/lookup?email= through the gateway: how a client picks an assignee by email.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class UserLookupTests(TaskFlowAppFixture fixture)
 {
     [Fact]

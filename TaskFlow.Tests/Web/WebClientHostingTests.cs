@@ -6,6 +6,7 @@ namespace TaskFlow.Tests.Web;
 
 /// <summary>How the gateway serves the web client: routes, caching, and a strict Content-Security-Policy.</summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed partial class WebClientHostingTests(TaskFlowAppFixture fixture)
 {
     [GeneratedRegex("src=\"(/assets/[0-9a-f]{12}/js/app\\.js)\"")]

@@ -10,6 +10,7 @@ namespace TaskFlow.Tests.Web;
 /// gateway: two people in two browser contexts, every control found by its accessible name from API.md.
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
 public sealed class WebClientTests(TaskFlowAppFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private Uri Gateway => fixture.App.GetEndpoint("gateway", "http");

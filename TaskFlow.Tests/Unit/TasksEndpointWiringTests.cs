@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Messaging.Publishing;
+using TaskFlow.Tasks.Infrastructure;
+
+namespace TaskFlow.Tests.Unit;
+
+/// <summary>
+/// The real Tasks app in-process (its own Program, endpoints, authorization and repository), with fakes only at the
+/// process edge: the MongoDB stand-in, an unreachable Redis, a broker that is down, the Users service answering
+/// "exists" and the token issuer's JWKS. Visibility (404), the assignee's missing delete right (403) and If-Match (412)
+/// are checked through HTTP.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class TasksEndpointWiringTests : IAsyncLifetime
+{
+    private static readonly string Owner = Guid.NewGuid().ToString();
+    private static readonly string Assignee = Guid.NewGuid().ToString();
+    private static readonly string Stranger = Guid.NewGuid().ToString();
+    private readonly TestTokenIssuer _issuer = new();
+    private readonly FlakyBrokerPublisher _broker = new() { Down = true };
+    private InProcessMongo _mongo = null!;
+    private WebApplicationFactory<UsersServiceOptions> _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mongo = await InProcessMongo.StartAsync();
+        var database = "tasks_" + Guid.NewGuid().ToString("N")[..8];
+        _app = new WebApplicationFactory<UsersServiceOptions>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:tasksdb", _mongo.ConnectionString.Replace("/?", $"/{database}?", StringComparison.Ordinal));
+            web.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200");
+            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://guest:guest@127.0.0.1:1");
+            web.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<IIntegrationEventPublisher>();
+                services.AddSingleton<IIntegrationEventPublisher>(_broker);
+                services.AddHttpClient(AuthenticationExtensions.MetadataHttpClientName)
+                    .ConfigurePrimaryHttpMessageHandler(() => new StubHttpHandler(request =>
+                        _issuer.TryAnswer(request) ?? new HttpResponseMessage(HttpStatusCode.NotFound)));
+                services.AddHttpClient<UserDirectory>()
+                    .ConfigurePrimaryHttpMessageHandler(() => new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)));
+            });
+        });
+        using var warmup = _app.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _mongo.DisposeAsync();
+        _issuer.Dispose();
+    }
+
+    private HttpClient ClientFor(string user)
+    {
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _issuer.Mint(user));
+        return client;
+    }
+
+    private async Task<(string Id, string ETag)> CreateTaskAsync()
+    {
+        using var owner = ClientFor(Owner);
+        using var response = await owner.PostAsJsonAsync("/tasks", new { title = "Wiring", assigneeId = Assignee });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("id").GetString()!, response.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task Another_users_task_is_not_found_for_get_put_and_delete()
+    {
+        var (id, _) = await CreateTaskAsync();
+        using var stranger = ClientFor(Stranger);
+
+        using var get = await stranger.GetAsync($"/tasks/{id}");
+        using var put = await stranger.PutAsJsonAsync($"/tasks/{id}", new { title = "Mine now" });
+        using var delete = await stranger.DeleteAsync($"/tasks/{id}");
+
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        using var owner = ClientFor(Owner);
+        using var stillThere = await owner.GetAsync($"/tasks/{id}");
+        Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
+        Assert.Contains("Wiring", await stillThere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_assignee_sees_the_task_but_may_not_delete_it()
+    {
+        var (id, _) = await CreateTaskAsync();
+        using var assignee = ClientFor(Assignee);
+
+        using var get = await assignee.GetAsync($"/tasks/{id}");
+        using var delete = await assignee.DeleteAsync($"/tasks/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_put_with_a_stale_If_Match_is_a_precondition_failure()
+    {
+        var (id, created) = await CreateTaskAsync();
+        using var owner = ClientFor(Owner);
+        using var first = new HttpRequestMessage(HttpMethod.Put, $"/tasks/{id}") { Content = JsonContent.Create(new { title = "First edit" }) };
+        first.Headers.TryAddWithoutValidation("If-Match", created);
+        using var firstResponse = await owner.SendAsync(first);
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/tasks/{id}") { Content = JsonContent.Create(new { title = "Lost update" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", created);
+        using var staleResponse = await owner.SendAsync(stale);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, staleResponse.StatusCode);
+        using var current = await owner.GetAsync($"/tasks/{id}");
+        Assert.Contains("First edit", await current.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
