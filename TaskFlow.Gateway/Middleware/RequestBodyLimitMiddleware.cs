@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using TaskFlow.ServiceDefaults.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace TaskFlow.Gateway.Middleware;
@@ -45,7 +46,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
-                Title = "Request body too large",
+                Title = RequestProblems.TooLargeTitle,
                 Detail = $"Request bodies are limited to {MaxBodyBytes} bytes.",
             },
         }).AsTask();

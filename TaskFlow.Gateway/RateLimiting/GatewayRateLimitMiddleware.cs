@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.Gateway.RateLimiting;
 
@@ -66,7 +66,7 @@ public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRate
             return (policies.Login, ClientIp(context));
         }
 
-        return context.User.FindFirstValue("sub") is { } userId
+        return context.User.GetSubject() is { } userId
             ? (policies.User, userId)
             : (policies.Anonymous, ClientIp(context));
     }

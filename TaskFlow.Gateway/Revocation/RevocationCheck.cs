@@ -30,14 +30,14 @@ public sealed class RevocationCheck(RevokedTokenCache cache) : IPostConfigureOpt
                 return;
             }
 
-            var userId = principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+            var userId = principal.GetSubject();
             if (userId is null)
             {
                 context.Fail("The token has no subject.");
                 return;
             }
 
-            var verdict = await cache.CheckAsync(principal.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, userId, IssuedAtMilliseconds(context));
+            var verdict = await cache.CheckAsync(principal.GetSessionId(), userId, IssuedAtMilliseconds(context));
             if (verdict == RevocationVerdict.Revoked)
             {
                 context.Fail("The token has been revoked.");

@@ -39,12 +39,12 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
                 Status = status,
                 Title = status switch
                 {
-                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
-                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
-                    _ => "Malformed request",
+                    StatusCodes.Status413PayloadTooLarge => RequestProblems.TooLargeTitle,
+                    StatusCodes.Status415UnsupportedMediaType => RequestProblems.UnsupportedMediaTypeTitle,
+                    _ => RequestProblems.MalformedTitle,
                 },
                 // The framework's message names the parameter or the JSON problem, never internals.
-                Detail = exception is BadHttpRequestException ? exception.Message : "The request body is not valid JSON.",
+                Detail = exception is BadHttpRequestException ? exception.Message : RequestProblems.MalformedJsonDetail,
             },
         });
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.ServiceDefaults.Idempotency;
 
@@ -28,7 +29,7 @@ public static class IdempotencyRequest
         ArgumentNullException.ThrowIfNull(context);
         if (scope == IdempotencyScope.User)
         {
-            return context.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "user:" + sub : null;
+            return context.User.GetSubject() is { Length: > 0 } sub ? "user:" + sub : null;
         }
 
         // Services are reached only through the gateway, which sets X-Forwarded-For to the client IP it decided on

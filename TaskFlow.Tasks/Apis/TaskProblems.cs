@@ -23,9 +23,6 @@ internal static class TaskProblems
             ? $"The task has changed; its current ETag is {EntityTags.For(version)}. Fetch it again and reapply your change."
             : "The task was changed by someone else meanwhile. Fetch it again and reapply your change.");
 
-    public static ProblemHttpResult MalformedBody() => TypedResults.Problem(
-        statusCode: StatusCodes.Status400BadRequest, title: "Malformed request", detail: "The request body is not valid JSON.");
-
     public static ProblemHttpResult TooMuchContention() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Conflict",

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Errors;
+using TaskFlow.ServiceDefaults.Requests;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 
@@ -80,22 +82,15 @@ public static partial class TasksApi
     public static async Task<Results<Created<TaskItem>, ValidationProblem, ProblemHttpResult>> CreateTask(
         HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
-        if (problem is not null || document is null)
+        var body = await JsonBodyReader.ReadAsync(http.Request, TaskInput.Parse, cancellationToken);
+        if (body.Problem is { } problem)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem;
         }
 
-        var errors = new ValidationErrors();
-        TaskInput? input;
-        using (document)
+        if (body.Value is not { } input)
         {
-            input = TaskInput.Parse(document.RootElement, errors);
-        }
-
-        if (input is null)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return body.ValidationProblem();
         }
 
         switch (await CheckAssigneeAsync(input.AssigneeId, previous: null, caller, http, services, cancellationToken))
@@ -141,22 +136,15 @@ public static partial class TasksApi
     public static async Task<Results<Ok<TaskItem>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> ReplaceTask(
         string id, HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
-        if (problem is not null || document is null)
+        var body = await JsonBodyReader.ReadAsync(http.Request, TaskInput.Parse, cancellationToken);
+        if (body.Problem is { } problem)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem;
         }
 
-        var errors = new ValidationErrors();
-        TaskInput? input;
-        using (document)
+        if (body.Value is not { } input)
         {
-            input = TaskInput.Parse(document.RootElement, errors);
-        }
-
-        if (input is null)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return body.ValidationProblem();
         }
 
         if (!IsTaskId(id))
@@ -301,22 +289,15 @@ public static partial class TasksApi
     public static async Task<Results<Created<TaskComment>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> AddComment(
         string id, HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var (document, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken);
-        if (problem is not null || document is null)
+        var body = await JsonBodyReader.ReadAsync(http.Request, CommentInput.Parse, cancellationToken);
+        if (body.Problem is { } problem)
         {
-            return problem ?? TaskProblems.MalformedBody();
+            return problem;
         }
 
-        var errors = new ValidationErrors();
-        CommentInput? input;
-        using (document)
+        if (body.Value is not { } input)
         {
-            input = CommentInput.Parse(document.RootElement, errors);
-        }
-
-        if (input is null)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return body.ValidationProblem();
         }
 
         var task = IsTaskId(id) ? await services.Tasks.FindAsync(id, cancellationToken) : null;

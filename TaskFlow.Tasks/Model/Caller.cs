@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.Tasks.Model;
 
@@ -13,13 +14,7 @@ public sealed record Caller(string UserId, bool IsAdmin)
     /// </summary>
     public static Caller? From(ClaimsPrincipal principal)
     {
-        var subject = principal.FindFirst("sub")?.Value;
-        if (!Guid.TryParse(subject, out var id))
-        {
-            return null;
-        }
-
-        return new Caller(id.ToString(), principal.IsInRole(AdminRole));
+        return principal.GetUserId() is { } id ? new Caller(id.ToString(), principal.IsInRole(AdminRole)) : null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TaskFlow.ServiceDefaults.Errors;
 
 namespace TaskFlow.Tasks.Model;
 

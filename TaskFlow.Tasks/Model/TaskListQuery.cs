@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using TaskFlow.ServiceDefaults.Errors;
 
 namespace TaskFlow.Tasks.Model;
 

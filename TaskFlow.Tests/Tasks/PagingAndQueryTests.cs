@@ -6,6 +6,7 @@ using Microsoft.Extensions.Primitives;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 using TaskFlow.Tests.Infrastructure;

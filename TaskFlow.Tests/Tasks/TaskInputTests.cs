@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tests.Tasks;

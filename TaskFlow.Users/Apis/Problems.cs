@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Apis;
@@ -22,10 +23,4 @@ internal static class Problems
     public static ProblemHttpResult InvalidRefreshToken() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token",
             detail: "The refresh token is unknown, expired or revoked.");
-
-    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: detail);
-
-    public static ProblemHttpResult MalformedBody() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed request", detail: "The request body is not valid JSON.");
 }

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
-using TaskFlow.Users.Extensions;
+using TaskFlow.ServiceDefaults.Authentication;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.Infrastructure.Sessions;
@@ -92,7 +93,7 @@ public static partial class TokensApi
 
         if (!request.HasJsonContentType())
         {
-            return Problems.UnsupportedMediaType($"Send application/json or {FormContentType}.");
+            return RequestProblems.UnsupportedMediaType($"Send application/json or {FormContentType}.");
         }
 
         LoginRequest? body;
@@ -102,7 +103,7 @@ public static partial class TokensApi
         }
         catch (JsonException)
         {
-            return Problems.MalformedBody();
+            return RequestProblems.MalformedBody();
         }
 
         var errors = UserRules.ValidateLogin(body?.Email, body?.Password);
@@ -188,7 +189,7 @@ public static partial class TokensApi
     public static async Task<NoContent> Logout(
         [FromBody] LogoutRequest? request, ClaimsPrincipal principal, RefreshTokenStore sessions, ILogger<TokenServices> logger)
     {
-        var userId = principal.GetUserId();
+        var userId = principal.GetUserId() ?? Guid.Empty;
         if (principal.GetSessionId() is { } sessionId)
         {
             await sessions.RevokeSessionAsync(sessionId);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.Users.Extensions;
 using TaskFlow.Users.Infrastructure.Sessions;
 
 namespace TaskFlow.Users.Infrastructure.Tokens;
