@@ -49,7 +49,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         builder.AddIdempotencyStore();
 
         return builder;

