@@ -55,9 +55,9 @@ public sealed class GatewayTrustTests(TaskFlowAppFixture fixture)
         await GatewayRevocationTests.AssertRevokedWithinASecondAsync(client, revoked.AccessToken);
         await GatewayRevocationTests.AssertAcceptedEverywhereAsync(client, active.AccessToken);
 
-        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        var stop = await commands.ExecuteCommandAsync("redis", "resource-stop");
-        Assert.True(stop.Success, $"stopping redis failed: {stop.Message}");
+        // The fixture checks the command's result and waits until Redis has really exited (so the restart below
+        // never races a Redis still shutting down on its port).
+        await fixture.StopResourceAsync("redis");
         try
         {
             using var management = fixture.CreateClient("gateway", "management");
@@ -108,9 +108,7 @@ public sealed class GatewayTrustTests(TaskFlowAppFixture fixture)
         }
         finally
         {
-            await commands.ExecuteCommandAsync("redis", "resource-start");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+            await fixture.StartResourceAsync("redis");
         }
     }
 
