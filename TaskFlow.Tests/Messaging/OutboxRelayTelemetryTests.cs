@@ -81,7 +81,9 @@ public sealed class OutboxRelayTelemetryTests(TaskFlowAppFixture fixture)
                 OutboxRelaySignal.Notify();
             }
 
-            await WaitUntilAsync(() => spans.Any(s => s.DisplayName == "task.deleted publish"), "the publish span");
+            // The publish span (a child) ends before the relay span: wait for both, not just the first exported.
+            await WaitUntilAsync(() => spans.Any(s => s.DisplayName == "task.deleted publish")
+                && spans.Any(s => s.DisplayName == "task.deleted relay"), "the relay and publish spans");
             var recorded = spans.Where(s => s.TraceId == request.TraceId && s.SpanId != request.SpanId).ToList();
             Assert.Equal(2, recorded.Count);
             var relaySpan = Assert.Single(recorded, s => s.DisplayName == "task.deleted" + " relay");
