@@ -20,9 +20,7 @@ var adminEmail = builder.AddParameter("users-admin-email", "admin@taskflow.local
 var adminPassword = builder.AddParameter("users-admin-password",
     new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 var users = builder.AddProject<Projects.TaskFlow_Users>("users")
-    .WithReference(usersDb).WaitFor(postgres)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithBackingServices(usersDb, postgres, redis, rabbitmq)
     .WithEnvironment("Users__Admin__Email", adminEmail)
     .WithEnvironment("Users__Admin__Password", adminPassword)
     .WithHttpHealthCheck("/health");
@@ -44,9 +42,7 @@ if (!string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-previous-signing
 // Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
 var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
     .WithReplicas(2)
-    .WithReference(tasksDb).WaitFor(mongo)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithBackingServices(tasksDb, mongo, redis, rabbitmq)
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
@@ -54,9 +50,7 @@ var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
 // PostgreSQL LISTEN/NOTIFY, so a stream on either replica sees what the other consumed.
 var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReplicas(2)
-    .WithReference(notificationsDb).WaitFor(postgres)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithBackingServices(notificationsDb, postgres, redis, rabbitmq)
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 

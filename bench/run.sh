@@ -18,6 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 TASKFLOW_INFRASTRUCTURE=local "$root/scripts/install-prerequisites.sh"
+# dotnet-trace and dotnet-counters (for --profile) are local tools pinned in .config/dotnet-tools.json.
+(cd "$root" && dotnet tool restore >/dev/null)
 
 # The AppHost runs the services with --no-build in its own configuration: Release, built here.
 dotnet build "$root/TaskFlow.sln" -c Release -v q -nologo

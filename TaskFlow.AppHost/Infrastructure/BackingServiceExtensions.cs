@@ -37,7 +37,7 @@ public static class BackingServiceExtensions
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (e, ct) =>
         {
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
-            foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
+            foreach (var database in builder.Resources.OfType<DatabaseResource>().Where(d => d.Parent == server))
             {
                 await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.Running });
             }
@@ -56,21 +56,9 @@ public static class BackingServiceExtensions
                 return builder.CreateResourceBuilder(postgres).AddDatabase(databaseName);
             case LocalPostgresServerResource local:
                 local.DatabaseNames.Add(databaseName);
-                return builder.AddResource(new LocalPostgresDatabaseResource(databaseName, databaseName, local))
-                    .WithInitialState(new CustomResourceSnapshot
-                    {
-                        ResourceType = "PostgresDatabase",
-                        State = KnownResourceStates.Waiting,
-                        Properties = [],
-                    });
+                return builder.AddDatabase(local, databaseName, DatabaseResource.PostgresSeparator, "PostgresDatabase", KnownResourceStates.Waiting);
             case MongoStandInResource or MongoDBContainerResource:
-                return builder.AddResource(new MongoDBDatabaseResource(databaseName, databaseName, server.Resource))
-                    .WithInitialState(new CustomResourceSnapshot
-                    {
-                        ResourceType = "MongoDBDatabase",
-                        State = KnownResourceStates.Running,
-                        Properties = [],
-                    });
+                return builder.AddDatabase(server.Resource, databaseName, DatabaseResource.MongoDBSeparator, "MongoDBDatabase", KnownResourceStates.Running);
             default:
                 throw new NotSupportedException($"'{server.Resource.Name}' has no databases.");
         }
@@ -126,6 +114,11 @@ public static class BackingServiceExtensions
             .WithEnvironment("MONGO_DATA_DIR", DataDirectory(settings, name))
             .WithLocalEndpoint(builder, "MONGO_PORT", TcpProbeHealthCheck.Listening);
     }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddDatabase(this IDistributedApplicationBuilder builder,
+        IResourceWithConnectionString server, string databaseName, string separator, string resourceType, string state) =>
+        builder.AddResource(new DatabaseResource(databaseName, databaseName, server, separator))
+            .WithInitialState(new CustomResourceSnapshot { ResourceType = resourceType, State = state, Properties = [] });
 
     private static IResourceBuilder<T> WithLocalEndpoint<T>(
         this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder, string portVariable, Func<Func<int>, IHealthCheck> probe)

@@ -37,18 +37,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
         }
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Title = RequestProblems.TooLargeTitle,
-                Detail = $"Request bodies are limited to {MaxBodyBytes} bytes.",
-            },
-        }).AsTask();
-    }
+    private static Task WriteTooLargeAsync(HttpContext context) =>
+        ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestProblems.TooLargeTitle,
+            $"Request bodies are limited to {MaxBodyBytes} bytes.");
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Errors;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace TaskFlow.Gateway.Middleware;
 
@@ -35,19 +34,8 @@ public static class ServiceUnavailableMiddleware
         var interval = proxy.Cluster.Config.HealthCheck?.Active?.Interval ?? DefaultRetryAfter;
         var retryAfter = Math.Max(1, (long)Math.Ceiling(interval.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = retryAfter;
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service unavailable",
-                Detail = $"No replica of {service} is healthy right now; retry after {retryAfter} s.",
-            },
-        });
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+            $"No replica of {service} is healthy right now; retry after {retryAfter} s.", retryAfter);
     }
 
     private static async Task WriteForwardingFailureAsync(HttpContext context)
@@ -58,16 +46,8 @@ public static class ServiceUnavailableMiddleware
             return;
         }
 
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = status == StatusCodes.Status502BadGateway ? "Bad gateway" : "Gateway timeout",
-                Detail = status == StatusCodes.Status502BadGateway ? "The service could not be reached." : "The service did not answer in time.",
-            },
-        });
+        var badGateway = status == StatusCodes.Status502BadGateway;
+        await ProblemResponses.WriteAsync(context, status, badGateway ? "Bad gateway" : "Gateway timeout",
+            badGateway ? "The service could not be reached." : "The service did not answer in time.");
     }
 }

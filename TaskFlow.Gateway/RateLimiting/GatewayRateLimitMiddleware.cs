@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 using TaskFlow.ServiceDefaults.Authentication;
+using TaskFlow.ServiceDefaults.Errors;
 
 namespace TaskFlow.Gateway.RateLimiting;
 
@@ -43,19 +43,8 @@ public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRate
         }
 
         var retryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = retryAfter;
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Rate limit \"{policy.Name}\" reached; retry after {retryAfter} s.",
-            },
-        });
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"Rate limit \"{policy.Name}\" reached; retry after {retryAfter} s.", retryAfter);
     }
 
     private (RateLimitPolicy Policy, string Key) Select(HttpContext context)

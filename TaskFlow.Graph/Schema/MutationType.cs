@@ -26,14 +26,8 @@ public sealed class MutationType : ObjectGraphType
                 Downstream.Tasks, "tasks.replace", HttpMethod.Put, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}",
                 Input(c), EntityTag(c.GetArgument<string?>("ifMatch")), ct)));
 
-        Field<NonNullGraphType<BooleanGraphType>>("deleteTask")
-            .Description("DELETE /tasks/{id}: owner or admin only.")
-            .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async c => await c.TracedAsync(async (api, ct) =>
-            {
-                await api.SendAsync(Downstream.Tasks, "tasks.delete", HttpMethod.Delete, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}", ct);
-                return true;
-            }));
+        NoContentField("deleteTask", "DELETE /tasks/{id}: owner or admin only.",
+            Downstream.Tasks, "tasks.delete", HttpMethod.Delete, id => $"/tasks/{id}");
 
         Field<NonNullGraphType<CommentType>>("addComment")
             .Description("POST /tasks/{id}/comments: owner or assignee, 1-5000 characters.")
@@ -43,15 +37,20 @@ public sealed class MutationType : ObjectGraphType
                 Downstream.Tasks, "tasks.comments.add", HttpMethod.Post, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("taskId"))}/comments",
                 new { body = c.GetArgument<string>("body") }, ifMatch: null, ct)));
 
-        Field<NonNullGraphType<BooleanGraphType>>("markNotificationRead")
-            .Description("POST /notifications/{id}/read.")
+        NoContentField("markNotificationRead", "POST /notifications/{id}/read.",
+            Downstream.Notifier, "notifications.read", HttpMethod.Post, id => $"/notifications/{id}/read");
+    }
+
+    /// <summary>A mutation whose REST call answers 204 with no body: <c>true</c> once the call succeeded.</summary>
+    private void NoContentField(string name, string description, string service, string endpoint, HttpMethod method, Func<string, string> path) =>
+        Field<NonNullGraphType<BooleanGraphType>>(name)
+            .Description(description)
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async c => await c.TracedAsync(async (api, ct) =>
             {
-                await api.SendAsync(Downstream.Notifier, "notifications.read", HttpMethod.Post, $"/notifications/{RestQuery.Segment(c.GetArgument<string>("id"))}/read", ct);
+                await api.SendAsync(service, endpoint, method, path(RestQuery.Segment(c.GetArgument<string>("id"))), ct);
                 return true;
             }));
-    }
 
     /// <summary>The input object as GraphQL parsed it (only the fields the client gave), sent as the REST body.</summary>
     private static Dictionary<string, object?> Input(IResolveFieldContext context) =>

@@ -28,11 +28,3 @@ public sealed class Notification
     /// </summary>
     public string? DedupKey { get; init; }
 }
-
-public static class NotificationTypes
-{
-    public const string TaskCreated = "task.created";
-    public const string TaskAssigned = "task.assigned";
-    public const string StatusChanged = "task.status_changed";
-    public const string CommentAdded = "task.comment.added";
-}

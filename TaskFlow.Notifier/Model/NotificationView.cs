@@ -9,6 +9,3 @@ public sealed record NotificationView(Guid Id, string Type, Guid TaskId, string 
         return new(n.Id, n.Type, n.TaskId, n.Message, n.CreatedAt, n.ReadAt);
     }
 }
-
-/// <summary>One page of the inbox; <see cref="NextCursor"/> is null on the last page.</summary>
-public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor);

@@ -7,7 +7,6 @@ using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.Infrastructure.Sessions;
 using TaskFlow.Users.Infrastructure.Tokens;
@@ -274,7 +273,3 @@ public static partial class TokensApi
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} logged out")]
     private static partial void LogLoggedOut(ILogger logger, Guid userId);
 }
-
-/// <summary>What the session handlers need, bundled.</summary>
-public sealed record TokenServices(
-    UsersDbContext Db, PasswordHashing Passwords, RefreshTokenStore Sessions, AccessTokenIssuer Tokens, TimeProvider Time, ILogger<TokenServices> Logger);

@@ -5,9 +5,7 @@ using Npgsql;
 using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.ServiceDefaults.Idempotency;
 using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Infrastructure.Passwords;
 using TaskFlow.Users.Infrastructure.Sessions;
-using TaskFlow.Users.IntegrationEvents;
 using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Apis;
@@ -246,6 +244,3 @@ public static class UsersApi
         return TypedResults.Ok(new PublicUserBatch(found));
     }
 }
-
-/// <summary>What the account handlers need, bundled.</summary>
-public sealed record UserServices(UsersDbContext Db, PasswordHashing Passwords, UserEventStaging Events, TimeProvider Time);

@@ -20,7 +20,7 @@ internal static class Profiler
         var folder = Path.Combine(Path.GetTempPath(), "taskflow-profile-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         var targets = ProcessCpu.FirstProcessPerService(markers);
-        var collectors = targets.Select(t => (t.Role, File: Path.Combine(folder, t.Role + ".nettrace"), Process: Start("dotnet-trace",
+        var collectors = targets.Select(t => (t.Role, File: Path.Combine(folder, t.Role + ".nettrace"), Process: Start("dotnet", "tool", "run", "dotnet-trace", "--",
             "collect", "-p", t.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time",
             "--duration", $"00:00:{(int)duration.TotalSeconds:00}", "-o", Path.Combine(folder, t.Role + ".nettrace")))).ToList();
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -33,7 +33,7 @@ internal static class Profiler
         Console.WriteLine($"Profiles (dotnet-sampled-thread-time, {duration.TotalSeconds:0} s under POST load) in {folder}:");
         foreach (var (role, file, _) in collectors)
         {
-            using var report = Start("dotnet-trace", "report", file, "topN", "-n", "40");
+            using var report = Start("dotnet", "tool", "run", "dotnet-trace", "--", "report", file, "topN", "-n", "40");
             var lines = (await report.StandardOutput.ReadToEndAsync()).Split('\n')
                 .Where(l => l.Contains('|', StringComparison.Ordinal) && !WaitFrames.Any(w => l.Contains(w, StringComparison.Ordinal)))
                 .Take(12);

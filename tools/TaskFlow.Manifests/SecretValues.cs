@@ -5,12 +5,6 @@ using TaskFlow.Manifests.Kubernetes;
 
 namespace TaskFlow.Manifests;
 
-/// <summary>What <see cref="SecretValues.Prepare"/> decided: files to write, and why it refuses, if it does.</summary>
-public sealed record SecretsPlan(IReadOnlyDictionary<string, string> Files, IReadOnlyList<string> Errors, IReadOnlyList<string> Generated)
-{
-    public bool Succeeded => Errors.Count == 0;
-}
-
 /// <summary>
 /// The Secret's values for a cluster. The operator writes the source values (secrets.env, the PEM files) or lets
 /// this fill in random ones; every value is then checked (none empty, none with a character one of its uses cannot

@@ -4,15 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace TaskFlow.Users.Infrastructure.Passwords;
 
-public enum PasswordCheck
-{
-    Failed,
-    Succeeded,
-
-    /// <summary>Correct, but hashed with an older work factor: store a fresh hash.</summary>
-    SucceededRehashNeeded,
-}
-
 /// <summary>
 /// Hashes and verifies passwords with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (PBKDF2-HMAC-SHA512,
 /// salted, iteration count in the hash). Hashing is CPU-bound, so it runs off the request thread behind a gate of

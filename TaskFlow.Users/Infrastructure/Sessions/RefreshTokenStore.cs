@@ -7,22 +7,6 @@ using TaskFlow.Users.Infrastructure.Tokens;
 
 namespace TaskFlow.Users.Infrastructure.Sessions;
 
-/// <summary>A refresh token handed to the client once; only its SHA-256 is stored.</summary>
-public sealed record IssuedRefreshToken(string Token, string SessionId, DateTimeOffset ExpiresAt);
-
-public enum RefreshOutcome
-{
-    /// <summary>Unknown, expired or already revoked.</summary>
-    Invalid,
-
-    /// <summary>A token that was already rotated was presented again: the whole session has been revoked.</summary>
-    Reused,
-
-    Rotated,
-}
-
-public sealed record RefreshResult(RefreshOutcome Outcome, string? SessionId = null, Guid UserId = default, IssuedRefreshToken? Next = null);
-
 /// <summary>
 /// Sessions and their rotating refresh tokens in Redis. A session (the token family) is a hash
 /// <c>users:session:{sid}</c> holding its user and the hash of its one current refresh token; each issued token

@@ -6,29 +6,6 @@ using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
-/// <summary>A signed access token and when it stops being valid.</summary>
-public sealed record AccessToken(string Value, DateTimeOffset ExpiresAt, TimeSpan Lifetime);
-
-/// <summary>Whom a token is about: the user fields it carries as claims.</summary>
-public sealed record TokenSubject(Guid UserId, string Email, string Name, IReadOnlyList<string> Roles)
-{
-    public static TokenSubject From(User user) => new(user.Id, user.Email, user.DisplayName, user.Roles);
-}
-
-/// <summary>Names of the claims TaskFlow access tokens carry (JWT registered names, never mapped to .NET URIs).</summary>
-public static class TokenClaims
-{
-    public const string Subject = JwtRegisteredClaimNames.Sub;
-    public const string Email = JwtRegisteredClaimNames.Email;
-    public const string Name = JwtRegisteredClaimNames.Name;
-    public const string Role = "role";
-    public const string SessionId = JwtRegisteredClaimNames.Sid;
-    public const string TokenId = JwtRegisteredClaimNames.Jti;
-
-    /// <summary>Issue time in Unix milliseconds: the gateway compares it with a user's revocation stamp.</summary>
-    public const string IssuedAtMilliseconds = AccessTokenRevocations.IssuedAtMillisecondsClaim;
-}
-
 /// <summary>Issues RS256 access tokens: sub, email, name, one role per role, sid, jti, iat_ms, iss, aud, iat, nbf, exp.</summary>
 public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtValidationOptions> jwt, IOptions<TokenOptions> tokens, TimeProvider time)
 {

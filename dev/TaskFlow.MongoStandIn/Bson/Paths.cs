@@ -94,6 +94,32 @@ internal static class Paths
         return list;
     }
 
+    /// <summary>
+    /// The values at a path as sort keys and index keys see them: an array contributes its elements, an empty array
+    /// contributes <c>undefined</c> (so it sorts and indexes apart from a missing field).
+    /// </summary>
+    public static List<BsonValue> CollectKeyValues(BsonDocument doc, string[] parts)
+    {
+        var keys = new List<BsonValue>();
+        foreach (var value in Collect(doc, parts, expandLeafArrays: false))
+        {
+            if (value is not BsonArray array)
+            {
+                keys.Add(value);
+            }
+            else if (array.Count == 0)
+            {
+                keys.Add(BsonUndefined.Value);
+            }
+            else
+            {
+                keys.AddRange(array);
+            }
+        }
+
+        return keys;
+    }
+
     /// <summary>Gets the value at a path without fanning out over arrays (numeric components index arrays).</summary>
     public static BsonValue? Get(BsonValue current, string[] parts)
     {

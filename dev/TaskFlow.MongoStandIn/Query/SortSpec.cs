@@ -83,26 +83,7 @@ internal sealed class SortSpec
                 continue;
             }
 
-            var values = Paths.Collect(doc, parts, expandLeafArrays: false);
-            var candidates = new List<BsonValue?>();
-            foreach (var v in values)
-            {
-                if (v is BsonArray a)
-                {
-                    if (a.Count == 0)
-                    {
-                        candidates.Add(BsonUndefined.Value);
-                    }
-                    else
-                    {
-                        candidates.AddRange(a);
-                    }
-                }
-                else
-                {
-                    candidates.Add(v);
-                }
-            }
+            var candidates = Paths.CollectKeyValues(doc, parts);
 
             if (candidates.Count == 0)
             {

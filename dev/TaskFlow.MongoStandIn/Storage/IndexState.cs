@@ -205,26 +205,7 @@ internal sealed class IndexState
         var anyPresent = false;
         foreach (var parts in _fields)
         {
-            var values = Paths.Collect(doc, parts, expandLeafArrays: false);
-            var expanded = new List<BsonValue>();
-            foreach (var v in values)
-            {
-                if (v is BsonArray a)
-                {
-                    if (a.Count == 0)
-                    {
-                        expanded.Add(BsonUndefined.Value);
-                    }
-                    else
-                    {
-                        expanded.AddRange(a);
-                    }
-                }
-                else
-                {
-                    expanded.Add(v);
-                }
-            }
+            var expanded = Paths.CollectKeyValues(doc, parts);
 
             if (expanded.Count > 0)
             {

@@ -1,11 +1,5 @@
 namespace TaskFlow.Manifests.Aspire;
 
-/// <summary>An endpoint as the cluster serves it: a Service port named after the binding.</summary>
-public sealed record ClusterEndpoint(string Resource, AspireBinding Binding, int Port)
-{
-    public string Url => $"{Binding.Scheme}://{Resource}:{Port}";
-}
-
 /// <summary>
 /// Which bindings of a resource the cluster serves, and on which port. A Service port equals its target port: the
 /// manifest's host <c>port</c> is a local-run detail (the gateway's 8080 on the developer's machine).

@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace TaskFlow.Manifests.Kubernetes;
 
-/// <summary>Where Prometheus scrapes a backing service, and the exporter sidecar that serves it, if one is needed.</summary>
-public sealed record MetricsSource(string PortName, int Port, string Path, JsonObject? Sidecar);
-
 /// <summary>
 /// Metrics for the backing services: PostgreSQL and Redis through an exporter beside the server in the same pod
 /// (it reaches the server on localhost with the server's own password reference), RabbitMQ through its built-in

@@ -4,14 +4,6 @@ using static TaskFlow.Manifests.Kubernetes.KubernetesObjects;
 
 namespace TaskFlow.Manifests.Kubernetes;
 
-/// <summary>A workload as NetworkPolicies see it: its ports, the ones the ingress controller reaches, its metrics port.</summary>
-public sealed record PolicyTarget(
-    string Name,
-    string Component,
-    IReadOnlyList<(string Name, int Port)> Ports,
-    IReadOnlyList<(string Name, int Port)> ExternalPorts,
-    (string Name, int Port)? Metrics);
-
 /// <summary>
 /// Default deny, in and out, for the whole namespace; then one allow rule per real edge. The edges are the Aspire
 /// manifest's references (a service's connection strings and service-discovery URLs name the endpoints it talks

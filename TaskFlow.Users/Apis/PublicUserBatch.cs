@@ -1,0 +1,4 @@
+namespace TaskFlow.Users.Apis;
+
+/// <summary>The answer of <c>GET /users/batch</c>.</summary>
+public sealed record PublicUserBatch(IReadOnlyList<PublicUserResponse> Items);

@@ -1,0 +1,3 @@
+namespace TaskFlow.Users.Apis;
+
+public sealed record UserPage(IReadOnlyList<UserResponse> Items, string? NextCursor);

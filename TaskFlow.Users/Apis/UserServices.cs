@@ -1,0 +1,8 @@
+using TaskFlow.Users.Infrastructure;
+using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.IntegrationEvents;
+
+namespace TaskFlow.Users.Apis;
+
+/// <summary>What the account handlers need, bundled.</summary>
+public sealed record UserServices(UsersDbContext Db, PasswordHashing Passwords, UserEventStaging Events, TimeProvider Time);

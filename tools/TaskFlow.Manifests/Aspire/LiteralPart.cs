@@ -1,0 +1,3 @@
+namespace TaskFlow.Manifests.Aspire;
+
+public sealed record LiteralPart(string Text) : ValuePart;

@@ -1,0 +1,3 @@
+namespace TaskFlow.Manifests.Aspire;
+
+public sealed record ParameterInput(bool Secret, string? DefaultValue, GenerateRule? Generate);

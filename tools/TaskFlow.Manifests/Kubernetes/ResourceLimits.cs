@@ -1,0 +1,3 @@
+namespace TaskFlow.Manifests.Kubernetes;
+
+public sealed record ResourceLimits(ResourceQuantities Requests, ResourceQuantities Limits);

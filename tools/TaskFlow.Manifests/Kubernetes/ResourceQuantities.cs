@@ -1,0 +1,3 @@
+namespace TaskFlow.Manifests.Kubernetes;
+
+public sealed record ResourceQuantities(string Cpu, string Memory);
