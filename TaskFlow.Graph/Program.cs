@@ -7,7 +7,5 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.UseAuthentication();
-app.UseAuthorization();
 app.MapGraphQLApi();
 await app.RunAsync();

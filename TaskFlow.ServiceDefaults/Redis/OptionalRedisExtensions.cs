@@ -13,7 +13,7 @@ public static class OptionalRedisExtensions
 {
     public static IHostApplicationBuilder AddOptionalRedisClient(this IHostApplicationBuilder builder, string connectionName)
     {
-        builder.AddRedisClient(connectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddTaskFlowRedisClient(connectionName, withHealthCheck: false);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,
             sp => new OptionalRedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
