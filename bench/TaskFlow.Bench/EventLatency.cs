@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace TaskFlow.Bench;
 
 /// <summary>Task saved → notification pushed on the assignee's SSE stream, through the gateway, at a steady rate.</summary>
-internal sealed record EventLatencyResult(int Rate, int Created, int Received, int Duplicates, double P50Ms, double P99Ms);
+internal sealed record EventLatencyResult(int Rate, int Created, int Received, int Duplicates, double P50Ms, double P99Ms, double MaxMs, int OverOneSecond);
 
 internal static class EventLatency
 {
@@ -67,7 +67,8 @@ internal static class EventLatency
             .Order()
             .ToArray();
         var duplicates = created.Keys.Sum(id => arrivals.TryGetValue(id, out var seen) ? Math.Max(0, seen.Count - 1) : 0);
-        return new EventLatencyResult(rate, created.Count, latencies.Length, duplicates, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+        return new EventLatencyResult(rate, created.Count, latencies.Length, duplicates, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+            latencies.Length == 0 ? double.NaN : latencies[^1], latencies.Count(l => l > 1000));
     }
 
     private static async Task ReadAsync(HttpResponseMessage response, ConcurrentDictionary<string, ConcurrentBag<DateTime>> arrivals, CancellationToken cancellationToken)
