@@ -20,7 +20,8 @@ var adminEmail = builder.AddParameter("users-admin-email", "admin@taskflow.local
 var adminPassword = builder.AddParameter("users-admin-password",
     new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 var users = builder.AddProject<Projects.TaskFlow_Users>("users")
-    .WithBackingServices(usersDb, postgres, redis, rabbitmq)
+    .WithStores(usersDb, postgres, redis)
+    .PublishingTo(rabbitmq)
     .WithEnvironment("Users__Admin__Email", adminEmail)
     .WithEnvironment("Users__Admin__Password", adminPassword)
     .WithHttpHealthCheck("/health");
@@ -42,7 +43,8 @@ if (!string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-previous-signing
 // Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
 var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
     .WithReplicas(2)
-    .WithBackingServices(tasksDb, mongo, redis, rabbitmq)
+    .WithStores(tasksDb, mongo, redis)
+    .PublishingTo(rabbitmq)
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
@@ -50,15 +52,17 @@ var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
 // PostgreSQL LISTEN/NOTIFY, so a stream on either replica sees what the other consumed.
 var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
     .WithReplicas(2)
-    .WithBackingServices(notificationsDb, postgres, redis, rabbitmq)
+    .WithStores(notificationsDb, postgres, redis)
+    .ConsumingFrom(rabbitmq)
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
 // Graph: the GraphQL API, composed from the services' REST APIs with the caller's own token (no data of its own).
+// It calls them per request, so it starts without waiting for them.
 var graph = builder.AddProject<Projects.TaskFlow_Graph>("graph")
-    .WithReference(users).WaitFor(users)
-    .WithReference(tasks).WaitFor(tasks)
-    .WithReference(notifier).WaitFor(notifier)
+    .WithReference(users)
+    .WithReference(tasks)
+    .WithReference(notifier)
     .WithHttpHealthCheck("/health");
 
 // The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
@@ -66,16 +70,18 @@ var graph = builder.AddProject<Projects.TaskFlow_Graph>("graph")
 var web = builder.AddProject<Projects.TaskFlow_Web>("web")
     .WithHttpHealthCheck("/health");
 
+// The gateway waits only for Redis (its shared limits): a route whose service is not healthy yet answers 503 with
+// Retry-After, so clients get a clear answer from the first second.
 var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReplicas(settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
     .WithHttpEndpoint(name: "management", env: "Management__Port")
     .WithExternalHttpEndpoints()
     .WithReference(redis).WaitFor(redis)
-    .WithReference(users).WaitFor(users)
-    .WithReference(tasks).WaitFor(tasks)
-    .WithReference(notifier).WaitFor(notifier)
-    .WithReference(graph).WaitFor(graph)
+    .WithReference(users)
+    .WithReference(tasks)
+    .WithReference(notifier)
+    .WithReference(graph)
     .WithReference(web)
     .WithHttpHealthCheck("/health");
 for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)

@@ -31,6 +31,12 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public OtlpTraceReceiver Telemetry { get; }
 
+    /// <summary>When each resource first reported healthy, counted from the AppHost's start (the model already built).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> HealthyAfter { get; private init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>Every resource state change during start-up, timed like <see cref="HealthyAfter"/>.</summary>
+    public IEnumerable<string> StartupTimeline { get; private init; } = [];
+
     public static async Task<BenchSystem> StartAsync()
     {
         var dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -61,13 +67,37 @@ internal sealed class BenchSystem : IAsyncDisposable
 
         var app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timeline = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var healthyAt = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, TimeSpan At)>();
+        _ = Task.Run(async () =>
+        {
+            var last = new Dictionary<string, string>();
+            await foreach (var e in app.ResourceNotifications.WatchAsync(startup.Token))
+            {
+                var state = $"{e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}";
+                if (!last.TryGetValue(e.ResourceId, out var previous) || previous != state)
+                {
+                    last[e.ResourceId] = state;
+                    timeline.Enqueue($"{clock.Elapsed.TotalSeconds,6:0.0} s  {e.Resource.Name,-16} {state}");
+                    if (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && e.Snapshot.State?.Text == KnownResourceStates.Running)
+                    {
+                        healthyAt.TryAdd(e.ResourceId, (e.Resource.Name, clock.Elapsed));
+                    }
+                }
+            }
+        });
         await app.StartAsync(startup.Token);
-        foreach (var name in new[] { "postgres", "mongo", "redis", "rabbitmq", "users", "tasks", "notifier", "gateway" })
+        string[] resources = ["postgres", "mongo", "redis", "rabbitmq", "users", "tasks", "notifier", "graph", "web", "gateway"];
+        foreach (var name in resources)
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, startup.Token);
         }
 
-        return new BenchSystem(app, telemetry, dataRoot);
+        // A replicated service is healthy with its last replica.
+        var byResource = resources.ToDictionary(name => name, name => healthyAt.Values
+            .Where(h => h.Name == name).Select(h => h.At).DefaultIfEmpty(clock.Elapsed).Max());
+        return new BenchSystem(app, telemetry, dataRoot) { HealthyAfter = byResource, StartupTimeline = timeline };
     }
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
