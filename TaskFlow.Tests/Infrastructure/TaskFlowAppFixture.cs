@@ -76,6 +76,8 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, startTimeout.Token);
         }
 
+        // The gateway starts before the services it routes to; its active probes see them healthy within one interval.
+        await Gateway.GatewayTestSupport.WaitForRoutesHealthyAsync(this);
         StartupTime = started.Elapsed;
     }
 

@@ -94,10 +94,32 @@ internal sealed class BenchSystem : IAsyncDisposable
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, startup.Token);
         }
 
+        await WaitForGatewayRoutesAsync(app, startup.Token);
+
         // A replicated service is healthy with its last replica.
         var byResource = resources.ToDictionary(name => name, name => healthyAt.Values
             .Where(h => h.Name == name).Select(h => h.At).DefaultIfEmpty(clock.Elapsed).Max());
         return new BenchSystem(app, telemetry, dataRoot) { HealthyAfter = byResource, StartupTimeline = timeline };
+    }
+
+    /// <summary>
+    /// The gateway starts before the services it routes to: wait until its active probes see every destination healthy
+    /// (management port, <c>/health/services</c>), so the first measured request is not a 503.
+    /// </summary>
+    private static async Task WaitForGatewayRoutesAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        using var management = app.CreateHttpClient("gateway", "management");
+        while (true)
+        {
+            using var services = JsonDocument.Parse(await management.GetStringAsync("/health/services", cancellationToken));
+            if (services.RootElement.EnumerateArray().All(s => s.GetProperty("destinations").EnumerateArray()
+                    .All(d => d.GetProperty("active").GetString() == "Healthy")))
+            {
+                return;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
     }
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
