@@ -51,6 +51,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UserEventStaging>();
         // Registered before the relay: hosted services start in order, and the relay needs the migrated outbox table.
         services.AddHostedService<UsersDatabaseInitializer>();
+        builder.AddIntegrationEventPublisher();
         builder.AddEfCoreOutboxRelay<UsersDbContext>();
         return builder;
     }
