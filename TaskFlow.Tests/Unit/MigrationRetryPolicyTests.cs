@@ -63,56 +63,37 @@ public sealed class MigrationRetryPolicyTests
     }
 
     [Fact]
-    public async Task The_last_failure_surfaces_after_the_last_attempt()
-    {
-        var attempts = 0;
-
-        await Assert.ThrowsAsync<FakeDbException>(() => NoWait.ExecuteAsync(
-            _ =>
-            {
-                attempts++;
-                throw new FakeDbException(transient: true, sqlState: null);
-            },
-            (_, _, _) => { },
-            CancellationToken.None));
-
-        Assert.Equal(NoWait.MaxAttempts, attempts);
-    }
+    public async Task The_last_failure_surfaces_after_the_last_attempt() =>
+        Assert.Equal(NoWait.MaxAttempts, await AttemptsUntilItGivesUpAsync(new FakeDbException(transient: true, sqlState: null)));
 
     [Fact]
-    public async Task A_failure_another_attempt_cannot_fix_fails_the_start_at_once()
-    {
-        var attempts = 0;
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => NoWait.ExecuteAsync(
-            _ =>
-            {
-                attempts++;
-                throw new InvalidOperationException("the hook failed");
-            },
-            (_, _, _) => { },
-            CancellationToken.None));
-
-        Assert.Equal(1, attempts);
-    }
+    public async Task A_failure_another_attempt_cannot_fix_fails_the_start_at_once() =>
+        Assert.Equal(1, await AttemptsUntilItGivesUpAsync(new InvalidOperationException("the hook failed")));
 
     [Fact]
     public async Task A_stopping_host_does_not_retry()
     {
         using var stopping = new CancellationTokenSource();
-        var attempts = 0;
 
-        await Assert.ThrowsAsync<FakeDbException>(() => NoWait.ExecuteAsync(
+        Assert.Equal(1, await AttemptsUntilItGivesUpAsync(new FakeDbException(transient: true, sqlState: null), stopping));
+    }
+
+    /// <summary>Runs attempts that always fail with <paramref name="failure"/> (cancelling <paramref name="stopping"/> in each); returns how many ran.</summary>
+    private static async Task<int> AttemptsUntilItGivesUpAsync(Exception failure, CancellationTokenSource? stopping = null)
+    {
+        var attempts = 0;
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => NoWait.ExecuteAsync(
             _ =>
             {
                 attempts++;
-                stopping.Cancel();
-                throw new FakeDbException(transient: true, sqlState: null);
+                stopping?.Cancel();
+                throw failure;
             },
             (_, _, _) => { },
-            stopping.Token));
+            stopping?.Token ?? CancellationToken.None));
 
-        Assert.Equal(1, attempts);
+        Assert.Same(failure, thrown);
+        return attempts;
     }
 
     private sealed class FakeDbException(bool transient, string? sqlState) : DbException("database error")
