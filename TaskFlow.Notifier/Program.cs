@@ -1,6 +1,5 @@
 using TaskFlow.Notifier.Apis;
 using TaskFlow.Notifier.Extensions;
-using TaskFlow.Notifier.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -12,5 +11,4 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapTaskFlowOpenApi();
 app.MapNotificationsApi();
-await app.MigrateNotificationsDatabaseAsync();
 await app.RunAsync();

@@ -58,8 +58,9 @@ public static class Extensions
     /// <summary>
     /// Traces stay small: the Aspire client integrations' own per-command spans for Redis and RabbitMQ are off by
     /// default (TaskFlow.Messaging records publish and process spans itself; a Redis call is part of its request's
-    /// span), slow or failed MongoDB commands only become spans (<see cref="MongoDBClientExtensions"/>), and background
-    /// client calls start no trace (<see cref="BackgroundRootSampler"/>). Configuration overrides these defaults.
+    /// span), slow or failed MongoDB commands only become spans (<c>MongoCommandTracer</c>, TaskFlow.Messaging.MongoDB),
+    /// and background client calls start no trace (<see cref="BackgroundRootSampler"/>). Configuration overrides these
+    /// defaults.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -11,6 +11,8 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<NotificationsDbContext>(NotifierResources.Database);
+        // Before the other hosted services: the consumer and the fan-out start on a migrated database, the server after all.
+        builder.AddDatabaseMigrations<NotificationsDbContext>(NotifierResources.MigrationLockKey);
         builder.AddRabbitMQClient(NotifierResources.Broker);
         // Redis holds Idempotency-Key records only; without it keyed requests get 503 and the rest keeps working.
         builder.AddOptionalRedisClient(NotifierResources.Redis);

@@ -4,6 +4,9 @@ namespace TaskFlow.Notifier;
 public static class NotifierResources
 {
     public const string Database = "notificationsdb";
+
+    /// <summary>The advisory lock of the database migrations; an arbitrary constant shared by every replica ("notifier").</summary>
+    public const long MigrationLockKey = 0x6E6F746966696572;
     public const string Broker = "rabbitmq";
 
     /// <summary>Redis: Idempotency-Key records of the idempotent writes.</summary>

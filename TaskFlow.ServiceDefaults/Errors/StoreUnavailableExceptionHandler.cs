@@ -2,22 +2,23 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using MongoDB.Driver;
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
 
 namespace TaskFlow.ServiceDefaults.Errors;
 
 /// <summary>
 /// A store the request needs being unreachable (Redis for sessions and idempotency records, MongoDB with no server
 /// selected in time or a dropped connection) is an outage, not a bug in the request: every service answers 503
-/// problem+json with Retry-After instead of a 500.
+/// problem+json with Retry-After instead of a 500. Which exceptions count: <see cref="StoreUnavailableOptions"/>.
 /// </summary>
 public sealed partial class StoreUnavailableExceptionHandler(
-    IProblemDetailsService problemDetails, ILogger<StoreUnavailableExceptionHandler> logger) : IExceptionHandler
+    IProblemDetailsService problemDetails,
+    IOptions<StoreUnavailableOptions> options,
+    ILogger<StoreUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsStoreUnavailable(exception) || httpContext.Response.HasStarted)
+        if (!options.Value.IsStoreUnavailable(exception) || httpContext.Response.HasStarted)
         {
             return false;
         }
@@ -37,9 +38,6 @@ public sealed partial class StoreUnavailableExceptionHandler(
             },
         });
     }
-
-    public static bool IsStoreUnavailable(Exception exception) =>
-        exception is RedisException or MongoConnectionException or MongoExecutionTimeoutException or TimeoutException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A store was unavailable while serving a request ({Failure})")]
     private static partial void LogStoreUnavailable(ILogger logger, string failure);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Apis;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.IntegrationEvents;
@@ -14,7 +15,10 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddMongoDBClient("tasksdb");
+        // No MongoDB server (none selected in time, a dropped connection) is an outage: 503 with Retry-After.
+        builder.Services.Configure<StoreUnavailableOptions>(options => options.ExceptionTypes.AddRange(MongoDBClientExtensions.ServerUnavailableExceptions));
         // Events are staged in the documents they describe; the library relays them (tasks: tombstones included).
+        builder.AddIntegrationEventPublisher();
         builder.AddMongoOutboxRelay(TaskDocument.CollectionName);
         builder.AddMongoOutboxRelay(CommentDocument.CollectionName, outbox => outbox.TombstoneField = null);
         builder.AddTaskFlowAuthentication();

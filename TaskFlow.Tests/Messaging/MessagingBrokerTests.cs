@@ -204,6 +204,7 @@ public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
         using var host = await StartHostAsync(builder =>
         {
             builder.Services.AddDbContext<OutboxTestDbContext>(o => o.UseNpgsql(connectionString));
+            builder.AddIntegrationEventPublisher();
             builder.AddEfCoreOutboxRelay<OutboxTestDbContext>();
         }, beforeStart: async services =>
         {
@@ -276,6 +277,7 @@ public sealed class MessagingBrokerTests(TaskFlowAppFixture fixture)
         {
             builder.Configuration["ConnectionStrings:tasksdb"] = mongoUrl.ToString();
             builder.AddMongoDBClient("tasksdb");
+            builder.AddIntegrationEventPublisher();
             builder.AddMongoOutboxRelay(collectionName);
         });
 

@@ -55,6 +55,7 @@ public sealed class OutboxRelayTelemetryTests(TaskFlowAppFixture fixture)
         });
         builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
         builder.AddMongoDBClient("tasksdb");
+        builder.AddIntegrationEventPublisher();
         builder.AddMongoOutboxRelay(collectionName);
         using var host = builder.Build();
         await host.StartAsync();

@@ -4,7 +4,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
-using TaskFlow.ServiceDefaults.MongoDB;
+using TaskFlow.Messaging.MongoDB;
 using TaskFlow.ServiceDefaults.Telemetry;
 using TaskFlow.Tests.Infrastructure;
 

@@ -1,11 +1,17 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using MongoDB.Driver;
+using MongoDB.Driver.Core.Clusters;
+using MongoDB.Driver.Core.Connections;
+using MongoDB.Driver.Core.Servers;
 using TaskFlow.Messaging.Publishing;
 using TaskFlow.Tasks.Infrastructure;
 
@@ -123,5 +129,33 @@ public sealed class TasksEndpointWiringTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.PreconditionFailed, staleResponse.StatusCode);
         using var current = await owner.GetAsync($"/tasks/{id}");
         Assert.Contains("First edit", await current.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_MongoDB_outage_is_answered_503_with_Retry_After(bool executionTimeout)
+    {
+        // Tasks' own composition: ServiceDefaults' handler knows no MongoDB, Tasks adds the driver's outage exceptions.
+        var connection = new ConnectionId(new ServerId(new ClusterId(), new DnsEndPoint("127.0.0.1", 1)));
+        Exception outage = executionTimeout
+            ? new MongoExecutionTimeoutException(connection, "operation exceeded time limit")
+            : new MongoConnectionException(connection, "no server");
+        using var scope = _app.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+
+        var handled = false;
+        foreach (var handler in scope.ServiceProvider.GetServices<IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(context, outage, CancellationToken.None))
+            {
+                handled = true;
+                break;
+            }
+        }
+
+        Assert.True(handled, "no exception handler answered a MongoDB outage");
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("5", context.Response.Headers.RetryAfter.ToString());
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TaskFlow.ServiceDefaults.Migrations;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Users.Infrastructure;
 using TaskFlow.Users.Infrastructure.Passwords;
@@ -30,7 +32,7 @@ public sealed class UsersStartupTests(TaskFlowAppFixture fixture)
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
                 await using var db = CreateContext(target);
-                await UsersDatabaseInitializer.InitializeAsync(db, admin, passwords, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+                await InitializeAsync(db, admin, passwords);
             })));
 
             await using (var db = CreateContext(target))
@@ -47,7 +49,7 @@ public sealed class UsersStartupTests(TaskFlowAppFixture fixture)
             var changed = new AdminAccountOptions { Email = "root@example.test", Password = "second password" };
             await using (var db = CreateContext(target))
             {
-                await UsersDatabaseInitializer.InitializeAsync(db, changed, passwords, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+                await InitializeAsync(db, changed, passwords);
                 var stored = await db.Users.AsNoTracking().SingleAsync();
                 Assert.True(stored.IsAdmin);
                 Assert.Equal(PasswordCheck.Succeeded, await passwords.VerifyAsync(stored.PasswordHash, "second password", CancellationToken.None));
@@ -77,6 +79,19 @@ public sealed class UsersStartupTests(TaskFlowAppFixture fixture)
         var form = content.GetProperty("application/x-www-form-urlencoded").GetProperty("schema").GetProperty("properties");
         Assert.True(form.TryGetProperty("grant_type", out _));
         Assert.True(form.TryGetProperty("username", out _));
+    }
+
+    /// <summary>What one replica does at start: the ServiceDefaults migrator with the Users lock and hook.</summary>
+    private static async Task InitializeAsync(UsersDbContext db, AdminAccountOptions admin, PasswordHashing passwords)
+    {
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(Options.Create(admin))
+            .AddSingleton(passwords)
+            .AddSingleton(TimeProvider.System)
+            .BuildServiceProvider();
+        await DatabaseMigrator<UsersDbContext>.MigrateAsync(
+            db, services, UsersDatabaseSetup.MigrationLockKey, UsersDatabaseSetup.AfterMigrationAsync, NullLogger.Instance, CancellationToken.None);
     }
 
     private static UsersDbContext CreateContext(string connectionString) =>

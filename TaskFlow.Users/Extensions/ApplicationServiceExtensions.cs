@@ -50,7 +50,10 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<PasswordHashing>();
         services.AddScoped<UserEventStaging>();
         // Registered before the relay: hosted services start in order, and the relay needs the migrated outbox table.
-        services.AddHostedService<UsersDatabaseInitializer>();
+        // Under the migration lock, after the migrations: the citext type reload and the configured admin account.
+        builder.AddDatabaseMigrations<UsersDbContext>(UsersDatabaseSetup.MigrationLockKey, UsersDatabaseSetup.AfterMigrationAsync);
+        services.AddHostedService<StartupWarmUp>();
+        builder.AddIntegrationEventPublisher();
         builder.AddEfCoreOutboxRelay<UsersDbContext>();
         return builder;
     }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
 
-namespace TaskFlow.ServiceDefaults.MongoDB;
+namespace TaskFlow.Messaging.MongoDB;
 
 /// <summary>
 /// Driver commands as spans, but only those worth looking at: a command slower than the threshold or one that failed

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using TaskFlow.ServiceDefaults.MongoDB;
+using TaskFlow.Messaging.MongoDB;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,6 +18,12 @@ public static class MongoDBClientExtensions
 {
     public const string ActivitySourceName = MongoCommandTracer.ActivitySourceName;
     public const string SlowCommandThresholdKey = "MongoDB:SlowCommandThreshold";
+
+    /// <summary>
+    /// The driver's exceptions for "no server" (none selected in time, a dropped connection): an outage, not a bug in
+    /// the request. A web service adds them to ServiceDefaults' <c>StoreUnavailableOptions</c> so they answer 503.
+    /// </summary>
+    public static IReadOnlyList<Type> ServerUnavailableExceptions { get; } = [typeof(MongoConnectionException), typeof(MongoExecutionTimeoutException)];
 
     public static IHostApplicationBuilder AddMongoDBClient(this IHostApplicationBuilder builder, string connectionName)
     {

@@ -40,7 +40,7 @@ internal sealed partial class RabbitMQIntegrationEventPublisher(
             throw new InvalidIntegrationEventException(eventType, eventId, validation.ToString());
         }
 
-        using var activity = MessagingTelemetry.StartPublish(eventType, eventId, envelope.Subject, IntegrationEventEnvelope.GetTraceContext(envelope));
+        using var activity = RabbitMQTelemetry.StartPublish(eventType, eventId, envelope.Subject, IntegrationEventEnvelope.GetTraceContext(envelope));
         if (activity is not null)
         {
             // The consumer continues from this publish span.
@@ -157,6 +157,3 @@ internal sealed partial class RabbitMQIntegrationEventPublisher(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Closing a broken publishing channel failed")]
     private static partial void LogChannelDisposeFailed(ILogger logger, Exception exception);
 }
-
-/// <summary>The broker cannot be reached right now; a relay backs off and tries again.</summary>
-public sealed class BrokerUnavailableException(string message) : Exception(message);

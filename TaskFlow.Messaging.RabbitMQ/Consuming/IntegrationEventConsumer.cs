@@ -97,14 +97,14 @@ internal sealed partial class IntegrationEventConsumer(
         var cancellationToken = delivery.CancellationToken;
         if (!IntegrationEventEnvelope.TryRead(delivery.Body, out var incoming, out var error))
         {
-            using var rejected = MessagingTelemetry.StartProcess(options.QueueName, delivery.BasicProperties.Type, delivery.BasicProperties.MessageId, default);
+            using var rejected = RabbitMQTelemetry.StartProcess(options.QueueName, delivery.BasicProperties.Type, delivery.BasicProperties.MessageId, default);
             rejected?.SetStatus(ActivityStatusCode.Error, "invalid message");
             LogInvalidMessage(logger, options.QueueName, delivery.BasicProperties.MessageId ?? "", error);
             await DeadLetterAsync(channel, delivery, "invalid");
             return;
         }
 
-        using var activity = MessagingTelemetry.StartProcess(options.QueueName, incoming.EventType, incoming.EventId.ToString(), incoming.TraceContext);
+        using var activity = RabbitMQTelemetry.StartProcess(options.QueueName, incoming.EventType, incoming.EventId.ToString(), incoming.TraceContext);
         activity?.SetTag("messaging.rabbitmq.message.attempt", attempt);
         var eventHandlers = handlers.For(incoming.EventType);
         try

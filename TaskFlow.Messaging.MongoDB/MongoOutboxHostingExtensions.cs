@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Health;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Outbox.MongoDB;
+using TaskFlow.Messaging.Publishing;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>How a service that stages events inside its MongoDB documents gets them published.</summary>
+public static class MongoOutboxHostingExtensions
+{
+    /// <summary>
+    /// Publishes the <c>pendingEvents</c> of the documents in <paramref name="collectionName"/> of the
+    /// <see cref="IMongoDatabase"/> registered by <c>AddMongoDBClient</c>, through the registered
+    /// <see cref="IIntegrationEventPublisher"/> (add it with <c>AddIntegrationEventPublisher()</c> from
+    /// <c>TaskFlow.Messaging.RabbitMQ</c>). See <see cref="PendingEvent"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddMongoOutboxRelay(
+        this IHostApplicationBuilder builder,
+        string collectionName,
+        Action<MongoOutboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddMessagingOptions();
+        var collectionOptions = new MongoOutboxOptions();
+        configure?.Invoke(collectionOptions);
+        builder.Services.AddKeyedSingleton(collectionName, (sp, _) => new MongoOutboxRelay(
+            collectionName,
+            collectionOptions,
+            sp.GetRequiredService<IMongoDatabase>(),
+            sp.GetRequiredService<IIntegrationEventPublisher>(),
+            sp.GetRequiredService<IOptions<MessagingOptions>>().Value,
+            new OutboxRelayState(),
+            sp.GetRequiredService<ILogger<MongoOutboxRelay>>()));
+        builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<MongoOutboxRelay>(collectionName));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"outbox-mongo-{collectionName}",
+            sp => new MongoOutboxHealthCheck(sp.GetRequiredKeyedService<MongoOutboxRelay>(collectionName), sp.GetRequiredService<IOptions<MessagingOptions>>()),
+            HealthStatus.Degraded,
+            ["ready"],
+            TimeSpan.FromSeconds(5)));
+        return builder;
+    }
+}

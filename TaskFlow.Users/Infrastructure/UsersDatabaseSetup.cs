@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TaskFlow.Users.Infrastructure.Passwords;
+using TaskFlow.Users.IntegrationEvents;
+using TaskFlow.Users.Model;
+
+namespace TaskFlow.Users.Infrastructure;
+
+/// <summary>
+/// What Users adds to ServiceDefaults' database migrator (<c>AddDatabaseMigrations</c>): after the migrations, under
+/// the same advisory lock so that replicas starting together take turns, it reloads the database's types and ensures
+/// the configured admin account.
+/// </summary>
+public static partial class UsersDatabaseSetup
+{
+    /// <summary>The advisory lock of the Users migrations; any constant shared by all replicas ("taskuser").</summary>
+    public const long MigrationLockKey = 0x7461736b_75736572;
+
+    /// <summary>The migrator's hook: runs after the migrations, under the lock, on every start.</summary>
+    public static async Task AfterMigrationAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(services);
+
+        // This connection (and the pool) may predate the citext extension if another replica just created it: load
+        // the database's types again, or citext parameters fail on it.
+        if (db.Database.GetDbConnection() is NpgsqlConnection connection)
+        {
+            await connection.ReloadTypesAsync(cancellationToken);
+        }
+
+        await EnsureAdminAsync(
+            db,
+            services.GetRequiredService<IOptions<AdminAccountOptions>>().Value,
+            services.GetRequiredService<PasswordHashing>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UsersDatabaseSetup)),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Configuration is the source of truth for the bootstrap admin: the account is created if missing, gets the
+    /// admin role back if it lost it, and gets the configured password if the stored one no longer matches.
+    /// </summary>
+    private static async Task EnsureAdminAsync(
+        UsersDbContext db, AdminAccountOptions options, PasswordHashing passwords, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!options.IsConfigured || options.Email is not { } email || options.Password is not { } password)
+        {
+            LogNoAdmin(logger);
+            return;
+        }
+
+        var events = new UserEventStaging(db, time);
+        email = EmailAddress.Normalize(email);
+        var now = time.GetUtcNow();
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+        if (user is null)
+        {
+            user = User.Register(email, options.DisplayName, await passwords.HashAsync(password, cancellationToken), now, [Roles.Admin]);
+            db.Users.Add(user);
+            events.Registered(user);
+            await db.SaveChangesAsync(cancellationToken);
+            LogAdminCreated(logger, user.Id);
+            return;
+        }
+
+        if (user.SetRoles([.. user.Roles, Roles.Admin], now))
+        {
+            events.Updated(user);
+            LogAdminPromoted(logger, user.Id);
+        }
+
+        if (await passwords.VerifyAsync(user.PasswordHash, password, cancellationToken) != PasswordCheck.Succeeded)
+        {
+            user.ChangePasswordHash(await passwords.HashAsync(password, cancellationToken), now);
+            LogAdminPasswordReset(logger, user.Id);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin account configured (Users:Admin:Email / Users:Admin:Password)")]
+    private static partial void LogNoAdmin(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the configured admin account {UserId}")]
+    private static partial void LogAdminCreated(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave the admin role back to the configured admin account {UserId}")]
+    private static partial void LogAdminPromoted(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set the configured password on the admin account {UserId}")]
+    private static partial void LogAdminPasswordReset(ILogger logger, Guid userId);
+}
