@@ -1,10 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TaskFlow.Messaging.Health;
 using TaskFlow.Messaging.Outbox;
-using TaskFlow.Messaging.Outbox.EfCore;
 
 namespace Microsoft.Extensions.Hosting;
 

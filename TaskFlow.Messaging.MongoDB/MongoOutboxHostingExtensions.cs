@@ -1,13 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using MongoDB.Driver;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Health;
 using TaskFlow.Messaging.Outbox;
-using TaskFlow.Messaging.Outbox.MongoDB;
-using TaskFlow.Messaging.Publishing;
 
 namespace Microsoft.Extensions.Hosting;
 

@@ -1,13 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
-using RabbitMQ.Client;
 using TaskFlow.Messaging;
-using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Health;
-using TaskFlow.Messaging.Publishing;
 
 namespace Microsoft.Extensions.Hosting;
 

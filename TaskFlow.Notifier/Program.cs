@@ -1,4 +1,3 @@
-using TaskFlow.Notifier.Apis;
 using TaskFlow.Notifier.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

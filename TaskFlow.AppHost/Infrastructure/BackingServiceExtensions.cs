@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TaskFlow.AppHost.LocalMode;
 
 namespace TaskFlow.AppHost.Infrastructure;

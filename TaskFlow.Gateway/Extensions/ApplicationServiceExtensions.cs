@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 using TaskFlow.Gateway.Forwarding;
 using TaskFlow.Gateway.Health;
 using TaskFlow.Gateway.Middleware;

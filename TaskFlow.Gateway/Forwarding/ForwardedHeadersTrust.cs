@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 
 namespace TaskFlow.Gateway.Forwarding;
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using TaskFlow.ServiceDefaults.Errors;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace TaskFlow.Gateway.Middleware;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using TaskFlow.ServiceDefaults.Errors;
-using Yarp.ReverseProxy.Forwarder;
-
 namespace TaskFlow.Gateway.Middleware;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.ServiceDefaults.Errors;
-
 namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>Rate limits of the public API (API.md defaults), bound from the <c>RateLimits</c> section.</summary>

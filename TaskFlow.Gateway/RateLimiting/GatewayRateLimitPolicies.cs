@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>The three policies of API.md, built once from <see cref="GatewayRateLimitOptions"/>.</summary>

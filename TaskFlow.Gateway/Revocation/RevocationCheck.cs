@@ -1,8 +1,4 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.Gateway.Revocation;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.Gateway.Revocation;
 
 /// <summary>How the gateway follows the shared revocation list; bound from <c>Gateway:Revocation</c>.</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-using TaskFlow.ServiceDefaults.Authentication;
-
 namespace TaskFlow.Gateway.Revocation;
 
 /// <summary>

@@ -1,12 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using GraphQL;
-using GraphQL.SystemTextJson;
-using GraphQL.Transport;
-using GraphQL.Utilities;
-using TaskFlow.Graph.Infrastructure;
-using TaskFlow.Graph.Model;
-using TaskFlow.Graph.Schema;
 
 namespace TaskFlow.Graph.Apis;
 

@@ -1,10 +1,5 @@
-using GraphQL;
-using GraphQL.Execution;
-using GraphQL.SystemTextJson;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using TaskFlow.Graph.Infrastructure;
-using TaskFlow.Graph.Schema;
 
 namespace TaskFlow.Graph.Extensions;
 

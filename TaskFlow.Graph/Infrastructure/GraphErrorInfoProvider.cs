@@ -1,8 +1,3 @@
-using GraphQL;
-using GraphQL.Execution;
-using GraphQL.Validation;
-using TaskFlow.Graph.Model;
-
 namespace TaskFlow.Graph.Infrastructure;
 
 /// <summary>

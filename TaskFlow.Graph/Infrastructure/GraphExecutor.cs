@@ -1,12 +1,5 @@
-using System.Diagnostics;
-using GraphQL;
-using GraphQL.Execution;
-using GraphQL.Transport;
-using GraphQL.Validation;
 using GraphQL.Validation.Complexity;
 using GraphQL.Validation.Rules.Custom;
-using TaskFlow.Graph.Model;
-using TaskFlow.Graph.Schema;
 
 namespace TaskFlow.Graph.Infrastructure;
 

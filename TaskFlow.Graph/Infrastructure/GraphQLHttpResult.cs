@@ -1,6 +1,3 @@
-using GraphQL;
-using GraphQL.SystemTextJson;
-
 namespace TaskFlow.Graph.Infrastructure;
 
 /// <summary>A GraphQL response body (<c>{data, errors}</c>) with the HTTP status the request deserves.</summary>

@@ -1,4 +1,3 @@
-
 namespace TaskFlow.Graph.Infrastructure;
 
 /// <summary>What the resolvers of one GraphQL request share: the caller's REST access and its users DataLoader.</summary>

@@ -1,5 +1,3 @@
-using GraphQL.Validation;
-
 namespace TaskFlow.Graph.Infrastructure;
 
 /// <summary>The error of <see cref="QueryOnlyRule"/>; the HTTP layer answers it with 405.</summary>

@@ -1,4 +1,3 @@
-using GraphQL.Validation;
 using GraphQLParser.AST;
 
 namespace TaskFlow.Graph.Infrastructure;

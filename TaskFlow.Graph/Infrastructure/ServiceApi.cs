@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using TaskFlow.Graph.Model;
 
 namespace TaskFlow.Graph.Infrastructure;
 

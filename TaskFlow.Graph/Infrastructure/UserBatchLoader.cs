@@ -1,5 +1,4 @@
 using GraphQL.DataLoader;
-using TaskFlow.Graph.Model;
 
 namespace TaskFlow.Graph.Infrastructure;
 

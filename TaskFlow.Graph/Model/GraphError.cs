@@ -1,5 +1,3 @@
-using GraphQL;
-
 namespace TaskFlow.Graph.Model;
 
 /// <summary>

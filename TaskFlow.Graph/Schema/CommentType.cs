@@ -1,7 +1,3 @@
-using GraphQL.Types;
-using TaskFlow.Graph.Infrastructure;
-using TaskFlow.Graph.Model;
-
 namespace TaskFlow.Graph.Schema;
 
 public sealed class CommentType : ObjectGraphType<CommentView>

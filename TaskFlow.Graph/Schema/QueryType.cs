@@ -1,8 +1,3 @@
-using GraphQL;
-using GraphQL.Types;
-using TaskFlow.Graph.Infrastructure;
-using TaskFlow.Graph.Model;
-
 namespace TaskFlow.Graph.Schema;
 
 public sealed class QueryType : ObjectGraphType

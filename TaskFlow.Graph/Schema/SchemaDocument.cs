@@ -1,6 +1,3 @@
-using GraphQL;
-using GraphQL.Utilities;
-
 namespace TaskFlow.Graph.Schema;
 
 /// <summary>The schema as SDL, printed once.</summary>

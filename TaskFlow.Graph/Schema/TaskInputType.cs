@@ -1,5 +1,3 @@
-using GraphQL.Types;
-
 namespace TaskFlow.Graph.Schema;
 
 /// <summary>

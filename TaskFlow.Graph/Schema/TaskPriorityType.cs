@@ -1,5 +1,3 @@
-using GraphQL.Types;
-
 namespace TaskFlow.Graph.Schema;
 
 /// <summary>Spelled as in REST, so a value means the same in both APIs.</summary>

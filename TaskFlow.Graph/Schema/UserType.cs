@@ -1,6 +1,3 @@
-using GraphQL.Types;
-using TaskFlow.Graph.Model;
-
 namespace TaskFlow.Graph.Schema;
 
 public sealed class UserType : ObjectGraphType<UserView>

@@ -1,9 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using TaskFlow.Messaging.Outbox.EfCore;
-
 namespace TaskFlow.Messaging.Health;
 
 /// <summary>Degraded while the oldest unpublished row of <typeparamref name="TDbContext"/>'s outbox is older than the threshold.</summary>

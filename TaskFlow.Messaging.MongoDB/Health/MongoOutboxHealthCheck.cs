@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using TaskFlow.Messaging.Outbox.MongoDB;
-
 namespace TaskFlow.Messaging.Health;
 
 /// <summary>Degraded while the oldest pending event of the relay's collection is older than the threshold.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
 
 namespace TaskFlow.Messaging.MongoDB;

@@ -1,8 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MongoDB.Bson;
-using MongoDB.Driver;
 using TaskFlow.Messaging.MongoDB;
 
 namespace Microsoft.Extensions.Hosting;

@@ -1,14 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using TaskFlow.Messaging.Diagnostics;
-using TaskFlow.Messaging.Envelope;
-using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Messaging.Consuming;
 

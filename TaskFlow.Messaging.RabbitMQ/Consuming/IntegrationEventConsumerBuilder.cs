@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using TaskFlow.Messaging.Contracts;
-using TaskFlow.Messaging.Envelope;
-
 namespace TaskFlow.Messaging.Consuming;
 
 /// <summary>Adds handlers to a consumer: each handled event type is bound to the consumer's queue.</summary>

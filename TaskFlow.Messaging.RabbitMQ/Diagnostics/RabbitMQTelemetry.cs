@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using TaskFlow.Messaging.Publishing;
-
 namespace TaskFlow.Messaging.Diagnostics;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TaskFlow.Messaging.Consuming;
-
 namespace TaskFlow.Messaging.Health;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using RabbitMQ.Client;
-
 namespace TaskFlow.Messaging.Publishing;
 
 /// <summary>

@@ -1,13 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CloudNative.CloudEvents;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
-using TaskFlow.Messaging.Contracts;
-using TaskFlow.Messaging.Diagnostics;
-using TaskFlow.Messaging.Envelope;
 using TaskFlow.Messaging.Schemas;
 
 namespace TaskFlow.Messaging.Publishing;

@@ -1,5 +1,3 @@
-using TaskFlow.Messaging.Contracts;
-
 namespace TaskFlow.Messaging.Consuming;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Frozen;
-using System.Diagnostics.CodeAnalysis;
-
 namespace TaskFlow.Messaging.Contracts;
 
 /// <summary>One integration event type: its CLR record, CloudEvents <c>type</c> (also the routing key), schema version and schema file.</summary>

@@ -1,11 +1,6 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Net.Mime;
 using System.Reflection;
-using System.Text.Json;
-using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using TaskFlow.Messaging.Contracts;
 
 namespace TaskFlow.Messaging.Envelope;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using CloudNative.CloudEvents;
 using TaskFlow.Messaging.Diagnostics;
 using TaskFlow.Messaging.Envelope;
 using TaskFlow.Messaging.Publishing;

@@ -1,6 +1,3 @@
-using CloudNative.CloudEvents;
-using TaskFlow.Messaging.Contracts;
-
 namespace TaskFlow.Messaging.Publishing;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Collections.Frozen;
-using System.Text.Json;
 using Json.Schema;
-using TaskFlow.Messaging.Contracts;
 
 namespace TaskFlow.Messaging.Schemas;
 

@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using TaskFlow.Notifier.Infrastructure;
-using TaskFlow.Notifier.Model;
-using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.Notifier.Apis;
 

@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Notifier.Infrastructure;
-using TaskFlow.Notifier.Model;
-using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.Notifier.Apis;
 

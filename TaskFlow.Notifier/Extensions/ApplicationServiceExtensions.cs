@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TaskFlow.Messaging.Contracts;
-using TaskFlow.Notifier.Apis;
-using TaskFlow.Notifier.Infrastructure;
 using TaskFlow.Notifier.IntegrationEvents;
 
 namespace TaskFlow.Notifier.Extensions;

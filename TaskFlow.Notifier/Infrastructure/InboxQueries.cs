@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Notifier.Model;
-
 namespace TaskFlow.Notifier.Infrastructure;
 
 /// <summary>The inbox page query, written once: newest first, keyset-paged on (created_at, id).</summary>

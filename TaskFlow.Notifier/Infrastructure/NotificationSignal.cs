@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TaskFlow.Notifier.Model;
-
 namespace TaskFlow.Notifier.Infrastructure;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using TaskFlow.Notifier.Model;
 
 namespace TaskFlow.Notifier.Infrastructure;
 

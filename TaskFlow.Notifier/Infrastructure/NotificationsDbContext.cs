@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Messaging.Outbox.EfCore;
-using TaskFlow.Notifier.Model;
-
 namespace TaskFlow.Notifier.Infrastructure;
 
 public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options)

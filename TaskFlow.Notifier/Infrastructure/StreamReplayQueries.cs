@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Notifier.Model;
-
 namespace TaskFlow.Notifier.Infrastructure;
 
 /// <summary>What a reconnecting stream missed: the caller's notifications created after the last one it saw.</summary>

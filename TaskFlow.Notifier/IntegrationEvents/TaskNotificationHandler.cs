@@ -1,10 +1,4 @@
-using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
-using TaskFlow.Messaging.Contracts;
-using TaskFlow.Messaging.Outbox.EfCore;
-using TaskFlow.Notifier.Infrastructure;
-using TaskFlow.Notifier.Model;
 
 namespace TaskFlow.Notifier.IntegrationEvents;
 

@@ -1,5 +1,3 @@
-using TaskFlow.Messaging.Contracts;
-
 namespace TaskFlow.Notifier.Model;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using StackExchange.Redis;
 
 namespace TaskFlow.ServiceDefaults.Authentication;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.ServiceDefaults.Authentication;
 
 /// <summary>How a service validates TaskFlow access tokens. Bound from the <c>Jwt</c> configuration section.</summary>

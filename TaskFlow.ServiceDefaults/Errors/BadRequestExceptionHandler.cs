@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace TaskFlow.ServiceDefaults.Errors;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace TaskFlow.ServiceDefaults.Errors;
 
 /// <summary>

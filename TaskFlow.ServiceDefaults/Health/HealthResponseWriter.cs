@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace TaskFlow.ServiceDefaults.Health;
 
 /// <summary>Writes a health report as JSON: overall status and one entry per check, without exception details.</summary>

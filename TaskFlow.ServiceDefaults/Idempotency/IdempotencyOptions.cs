@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.ServiceDefaults.Idempotency;
 
 /// <summary>How long idempotency records live (configuration section <c>Idempotency</c>).</summary>

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using TaskFlow.ServiceDefaults.Authentication;
 
 namespace TaskFlow.ServiceDefaults.Idempotency;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-
 namespace TaskFlow.ServiceDefaults.Idempotency;
 
 /// <summary>

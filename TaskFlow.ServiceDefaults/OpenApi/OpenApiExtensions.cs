@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.OpenApi;
 using TaskFlow.ServiceDefaults.OpenApi;
 
 namespace Microsoft.Extensions.Hosting;

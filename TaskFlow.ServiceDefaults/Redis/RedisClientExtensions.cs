@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>The Aspire Redis client as every TaskFlow service registers it.</summary>

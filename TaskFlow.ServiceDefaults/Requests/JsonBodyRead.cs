@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.ServiceDefaults.Errors;
-
 namespace TaskFlow.ServiceDefaults.Requests;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using TaskFlow.ServiceDefaults.Errors;
-
 namespace TaskFlow.ServiceDefaults.Requests;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.Users.Infrastructure.Tokens;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>

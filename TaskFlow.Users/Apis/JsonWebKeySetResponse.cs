@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Users.Apis;
 
 public sealed record JsonWebKeySetResponse([property: JsonPropertyName("keys")] IReadOnlyList<PublicJsonWebKey> Keys);

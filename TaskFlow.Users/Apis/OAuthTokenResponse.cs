@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>The same token pair with RFC 6749 names, for OAuth2 form clients.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>The problem+json answers the Users endpoints share (ProblemDetails adds type and traceId).</summary>

@@ -1,5 +1,3 @@
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>What any signed-in user may see of another account.</summary>

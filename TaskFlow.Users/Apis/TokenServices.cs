@@ -1,8 +1,3 @@
-using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.Infrastructure.Sessions;
-using TaskFlow.Users.Infrastructure.Tokens;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>What the session handlers need, bundled.</summary>

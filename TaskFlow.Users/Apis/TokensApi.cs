@@ -1,16 +1,7 @@
-using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.Infrastructure.Sessions;
-using TaskFlow.Users.Infrastructure.Tokens;
-using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Apis;
 

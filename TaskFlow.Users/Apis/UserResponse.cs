@@ -1,5 +1,3 @@
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>The full view of an account: for the account itself and for admins.</summary>

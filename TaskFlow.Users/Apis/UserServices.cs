@@ -1,7 +1,3 @@
-using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.IntegrationEvents;
-
 namespace TaskFlow.Users.Apis;
 
 /// <summary>What the account handlers need, bundled.</summary>

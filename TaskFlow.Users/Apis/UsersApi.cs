@@ -1,12 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.ServiceDefaults.Idempotency;
-using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Infrastructure.Sessions;
-using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Apis;
 

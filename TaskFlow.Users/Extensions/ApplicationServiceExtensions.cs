@@ -1,15 +1,6 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using TaskFlow.ServiceDefaults.Authentication;
 using TaskFlow.Users.Apis;
-using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.Infrastructure.Sessions;
-using TaskFlow.Users.Infrastructure.Tokens;
-using TaskFlow.Users.IntegrationEvents;
-using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.Extensions;
 

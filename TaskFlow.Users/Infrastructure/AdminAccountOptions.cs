@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Infrastructure;
 
 /// <summary>

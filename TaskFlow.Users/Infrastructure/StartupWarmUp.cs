@@ -1,6 +1,3 @@
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.Infrastructure.Tokens;
-
 namespace TaskFlow.Users.Infrastructure;
 
 /// <summary>

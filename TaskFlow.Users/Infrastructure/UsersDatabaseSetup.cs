@@ -1,10 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using TaskFlow.Users.Infrastructure.Passwords;
-using TaskFlow.Users.IntegrationEvents;
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Infrastructure;
 
 /// <summary>

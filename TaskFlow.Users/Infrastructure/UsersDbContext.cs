@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Messaging.Outbox.EfCore;
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Infrastructure;
 
 public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options)

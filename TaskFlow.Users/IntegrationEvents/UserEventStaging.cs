@@ -1,7 +1,4 @@
 using TaskFlow.Messaging.Contracts;
-using TaskFlow.Messaging.Outbox.EfCore;
-using TaskFlow.Users.Infrastructure;
-using TaskFlow.Users.Model;
 
 namespace TaskFlow.Users.IntegrationEvents;
 

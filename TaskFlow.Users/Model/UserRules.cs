@@ -1,5 +1,3 @@
-using TaskFlow.ServiceDefaults.Errors;
-
 namespace TaskFlow.Users.Model;
 
 /// <summary>The input rules of every Users operation, as pure functions so they are testable without HTTP.</summary>

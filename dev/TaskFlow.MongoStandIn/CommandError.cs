@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn;
 
 /// <summary>An error that is answered to the client as <c>{ok: 0, errmsg, code, codeName}</c>.</summary>

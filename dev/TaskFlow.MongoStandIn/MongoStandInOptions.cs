@@ -1,8 +1,3 @@
-using System.Net;
-using TaskFlow.MongoStandIn.Commands;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Wire;
-
 namespace TaskFlow.MongoStandIn;
 
 /// <summary>Options of a <see cref="MongoStandInServer"/>.</summary>

@@ -1,12 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Commands;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Wire;
 
 namespace TaskFlow.MongoStandIn;
 

@@ -1,5 +1,3 @@
-using TaskFlow.Manifests.Kubernetes;
-
 namespace TaskFlow.Manifests;
 
 /// <summary>The converted, validated files, or why there are none.</summary>

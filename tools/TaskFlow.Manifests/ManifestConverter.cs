@@ -1,6 +1,3 @@
-using TaskFlow.Manifests.Aspire;
-using TaskFlow.Manifests.Kubernetes;
-
 namespace TaskFlow.Manifests;
 
 /// <summary>Aspire manifest in, deploy/k8s out: generation, then validation of everything generated.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using TaskFlow.Manifests.Yaml;
-
 namespace TaskFlow.Manifests;
 
 /// <summary>A file the converter writes: Kubernetes documents rendered as YAML, or plain text.</summary>

@@ -1,6 +1,4 @@
 using TaskFlow.Manifests;
-using TaskFlow.Manifests.Aspire;
-using TaskFlow.Manifests.Kubernetes;
 
 const string Usage = """
     Converts the AppHost's Aspire manifest into Kubernetes YAML (and validates it).

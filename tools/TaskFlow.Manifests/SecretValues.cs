@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using TaskFlow.Manifests.Kubernetes;
 
 namespace TaskFlow.Manifests;
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
-using TaskFlow.Messaging.Contracts;
 
 namespace TaskFlow.Messaging.Outbox.EfCore;
 
@@ -9,6 +7,11 @@ namespace TaskFlow.Messaging.Outbox.EfCore;
 public static class IntegrationEventDbContextExtensions
 {
     private static readonly ConditionalWeakTable<DbContext, object> Subscribed = [];
+
+    // PostgreSQL: the inbox row, unless it is already there (the table and columns of AddInbox).
+    private const string ClaimSql =
+        "INSERT INTO " + OutboxModelBuilderExtensions.InboxTable + " (event_id, handler, event_type, processed_at) " +
+        "VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (event_id, handler) DO NOTHING";
 
     /// <summary>
     /// Stages an event in the outbox table of this context. It is written by the next <c>SaveChanges</c>, in the same
@@ -48,22 +51,16 @@ public static class IntegrationEventDbContextExtensions
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var seen = await db.Set<ProcessedEvent>().AsNoTracking()
-                .AnyAsync(p => p.EventId == context.EventId && p.Handler == handler, ct);
-            if (seen)
+            // Claim the event before the effect, in one statement and no query to compile: a duplicate finds the inbox
+            // row taken (a concurrent one waits on the key until this transaction ends, then finds it taken).
+            var claimed = await db.Database.ExecuteSqlRawAsync(ClaimSql,
+                [context.EventId, handler, context.EventType, DateTimeOffset.UtcNow], ct);
+            if (claimed == 0)
             {
                 return false;
             }
 
             await effect(ct);
-            db.Set<ProcessedEvent>().Add(new ProcessedEvent
-            {
-                EventId = context.EventId,
-                Handler = handler,
-                EventType = context.EventType,
-                ProcessedAt = DateTimeOffset.UtcNow,
-            });
-            // A concurrent duplicate fails here on the inbox key; the consumer retries it and then sees it as seen.
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return true;

@@ -1,4 +1,3 @@
-using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Envelope;
 
 namespace TaskFlow.Messaging.Outbox.EfCore;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace TaskFlow.Messaging.Outbox.EfCore;
 
 /// <summary>Maps the outbox and inbox tables into a service's EF Core model (call from <c>OnModelCreating</c>).</summary>

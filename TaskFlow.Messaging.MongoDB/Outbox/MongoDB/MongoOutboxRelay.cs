@@ -1,8 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using MongoDB.Bson;
-using MongoDB.Driver;
-using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Messaging.Outbox.MongoDB;
 

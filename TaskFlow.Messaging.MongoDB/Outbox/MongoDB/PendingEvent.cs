@@ -1,4 +1,3 @@
-using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Envelope;

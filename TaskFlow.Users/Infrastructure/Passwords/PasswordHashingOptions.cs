@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.Users.Infrastructure.Passwords;
 
 /// <summary>Password hashing work factor; bound from <c>Users:Passwords</c>.</summary>

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using TaskFlow.Users.Infrastructure.Tokens;
 
 namespace TaskFlow.Users.Infrastructure.Sessions;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.Users.Infrastructure.Tokens;
-
 namespace TaskFlow.Users.Infrastructure.Sessions;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
 /// <summary>Issues RS256 access tokens: sub, email, name, one role per role, sid, jti, iat_ms, iss, aud, iat, nbf, exp.</summary>

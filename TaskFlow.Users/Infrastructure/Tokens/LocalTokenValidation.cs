@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using TaskFlow.ServiceDefaults.Authentication;
-using TaskFlow.Users.Infrastructure.Sessions;
 
 namespace TaskFlow.Users.Infrastructure.Tokens;
 

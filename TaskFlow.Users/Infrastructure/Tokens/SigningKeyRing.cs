@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
-
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.IdentityModel.JsonWebTokens;
-using TaskFlow.ServiceDefaults.Authentication;
-
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
 /// <summary>Names of the claims TaskFlow access tokens carry (JWT registered names, never mapped to .NET URIs).</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using TaskFlow.Users.Model;
-
 namespace TaskFlow.Users.Infrastructure.Tokens;
 
 /// <summary>Whom a token is about: the user fields it carries as claims.</summary>

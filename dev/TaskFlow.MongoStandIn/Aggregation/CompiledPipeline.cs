@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Stages;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Aggregation;
 
 /// <summary>A compiled aggregation pipeline: its stages run one after the other over the input documents.</summary>

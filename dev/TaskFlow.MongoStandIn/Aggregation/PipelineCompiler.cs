@@ -1,9 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Aggregation.Stages;
-
 namespace TaskFlow.MongoStandIn.Aggregation;
 
 /// <summary>Compiles aggregation pipelines; the larger stages compile themselves (see <c>Stages/</c>).</summary>

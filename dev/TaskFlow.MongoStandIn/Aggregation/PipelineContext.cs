@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation;
 
 /// <summary>Per-execution state of a pipeline.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Bson;
 
 /// <summary>

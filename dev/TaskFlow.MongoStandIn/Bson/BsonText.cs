@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Bson;
 
 /// <summary>Type names and the shell-like value text MongoDB uses in error messages.</summary>

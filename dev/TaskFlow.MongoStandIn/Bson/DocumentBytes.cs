@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Bson;
 
 /// <summary>Byte-for-byte equality of documents (a no-op update leaves the stored document alone).</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Bson;
 
 /// <summary>Arithmetic with MongoDB's numeric type promotion (int → long → double, decimal wins).</summary>

@@ -1,9 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Wire;
-
 namespace TaskFlow.MongoStandIn.Commands;
 
 internal sealed class AdminCommands(MongoStandInServer server)

@@ -1,6 +1,4 @@
-using MongoDB.Bson;
 using TaskFlow.MongoStandIn.Commands.Crud;
-using TaskFlow.MongoStandIn.Storage;
 
 namespace TaskFlow.MongoStandIn.Commands;
 

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Commands;
 
 /// <summary>The reply documents commands share: a cursor's first batch, a write result.</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Storage;
-
 namespace TaskFlow.MongoStandIn.Commands;
 
 internal sealed class IndexCommands

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query.Filters;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>A compiled query filter and the document it came from.</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query.Filters;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>Compiles the operators of one field condition (<c>{field: {$op: arg}}</c>).</summary>

@@ -1,8 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Query.Filters;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>Compiles a query filter document: top-level operators and field conditions.</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>Find projections and the $project stage (inclusion, exclusion, computed fields, $slice, $elemMatch, positional).</summary>

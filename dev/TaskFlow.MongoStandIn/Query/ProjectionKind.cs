@@ -1,7 +1,3 @@
-using TaskFlow.MongoStandIn.Aggregation;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 internal enum ProjectionKind

@@ -1,6 +1,3 @@
-using TaskFlow.MongoStandIn.Aggregation;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 internal sealed class ProjectionNode

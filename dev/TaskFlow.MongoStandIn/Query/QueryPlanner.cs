@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>Extracts the conjunctive equality conditions of a filter that an index can answer.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>Compiled regular expressions by (pattern, MongoDB options), shared by filters and $regexMatch.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>A sort specification with MongoDB semantics (arrays sort by their min/max element).</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 /// <summary>A parsed <c>$text: {$search}</c> string: terms (any matches), "phrases" (all required), -negations.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query;
 
 internal static class TextSearch

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 /// <summary>Open cursors; results are materialized when the cursor is created and served in batches.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 internal sealed class CursorState(long id, string ns, List<BsonDocument> docs, int position)

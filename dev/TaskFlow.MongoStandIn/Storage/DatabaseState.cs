@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 internal sealed class DatabaseState(string name)

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 internal sealed record QueryHit(long RecordId, BsonDocument Doc, int? Position, double Score);

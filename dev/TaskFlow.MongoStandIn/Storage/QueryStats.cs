@@ -1,6 +1,3 @@
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 /// <summary>How a query was answered (for explain and the standInStats command).</summary>

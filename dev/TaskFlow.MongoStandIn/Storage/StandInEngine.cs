@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Storage;
 
 /// <summary>All databases and collections, the journal and the cursors of one server.</summary>

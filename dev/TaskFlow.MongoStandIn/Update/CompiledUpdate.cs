@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Aggregation;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>A compiled update (replacement document, update operators or an update pipeline).</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>One operator applied to one path (<c>$rename</c> becomes an <c>$unset</c> and a <c>$renameTo</c>).</summary>

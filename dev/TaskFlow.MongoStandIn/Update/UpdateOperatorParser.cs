@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>Validates one <c>{$operator: {path: argument}}</c> entry and turns it into <see cref="UpdateOp"/>s.</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>Applies one update operator to the field <c>key</c> of <c>container</c>.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>Walks and edits update paths: positional <c>$</c> and <c>$[]</c>, array indexes, created parents.</summary>

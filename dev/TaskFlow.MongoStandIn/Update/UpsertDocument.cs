@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Storage;
-
 namespace TaskFlow.MongoStandIn.Update;
 
 /// <summary>Builds the document an upsert inserts when its query matches nothing.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Wire;
 
 internal sealed record IncomingMessage(

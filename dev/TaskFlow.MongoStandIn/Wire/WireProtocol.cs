@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using MongoDB.Bson;
-using MongoDB.Bson.IO;
-using MongoDB.Bson.Serialization;
-using MongoDB.Bson.Serialization.Serializers;
-
 namespace TaskFlow.MongoStandIn.Wire;
 
 /// <summary>MongoDB wire protocol framing: OP_MSG (2013), OP_QUERY (2004) and OP_REPLY (1).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.Manifests.Aspire;
 
 /// <summary>The parsed manifest: resources by name, in the order the AppHost declared them.</summary>

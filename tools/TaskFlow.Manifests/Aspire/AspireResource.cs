@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.Manifests.Aspire;
 
 /// <summary>One entry of <c>resources</c> in the manifest the AppHost writes with <c>--publisher manifest</c>.</summary>

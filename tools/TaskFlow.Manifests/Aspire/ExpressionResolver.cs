@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using TaskFlow.Manifests.Kubernetes;
-
 namespace TaskFlow.Manifests.Aspire;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using TaskFlow.Manifests.Aspire;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using TaskFlow.Manifests.Aspire;
 using static TaskFlow.Manifests.Kubernetes.KubernetesObjects;
 
 namespace TaskFlow.Manifests.Kubernetes;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using TaskFlow.Manifests.Aspire;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>Builders for the Kubernetes objects the generators share: labels, Services, probes, budgets, autoscalers.</summary>

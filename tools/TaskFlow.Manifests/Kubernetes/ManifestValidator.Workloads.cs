@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>Checks of one Deployment or StatefulSet: selector, volumes, ports, env references, probes.</summary>

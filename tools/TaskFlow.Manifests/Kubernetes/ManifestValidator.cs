@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using TaskFlow.Manifests.Yaml;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>

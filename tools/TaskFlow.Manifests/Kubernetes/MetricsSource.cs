@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>Where Prometheus scrapes a backing service, and the exporter sidecar that serves it, if one is needed.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using static TaskFlow.Manifests.Kubernetes.KubernetesObjects;
 
 namespace TaskFlow.Manifests.Kubernetes;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using TaskFlow.Manifests.Aspire;
 using static TaskFlow.Manifests.Kubernetes.KubernetesObjects;
 
 namespace TaskFlow.Manifests.Kubernetes;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>The pod and container security settings every TaskFlow workload gets.</summary>

@@ -1,5 +1,3 @@
-using TaskFlow.Manifests.Aspire;
-
 namespace TaskFlow.Manifests.Kubernetes;
 
 /// <summary>One key of the generated Secret and where its value comes from.</summary>

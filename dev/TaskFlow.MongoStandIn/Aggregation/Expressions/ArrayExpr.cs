@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>An array literal whose items are expressions.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 

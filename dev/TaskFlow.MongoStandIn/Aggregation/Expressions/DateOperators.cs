@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>A compiled aggregation expression; <see cref="Evaluate"/> returns null for "missing".</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>Truthiness and ordering as aggregation expressions define them.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>A field path (<c>$a.b</c>) or a variable path (<c>$$name.a</c>).</summary>

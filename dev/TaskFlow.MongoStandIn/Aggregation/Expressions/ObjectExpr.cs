@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>A document literal whose field values are expressions.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>Compiles one <c>{$operator: argument}</c> expression.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;
 
 /// <summary>The argument shapes operators share: fixed arity, unary, binary, named arguments.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using TaskFlow.MongoStandIn.Query;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 
 namespace TaskFlow.MongoStandIn.Aggregation.Expressions;

@@ -1,4 +1,3 @@
-using MongoDB.Bson;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.ExpressionCompiler;
 using static TaskFlow.MongoStandIn.Aggregation.Expressions.OperatorShapes;
 

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>$addFields / $set: evaluates expressions into (possibly nested) fields of each document.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>A stage given as a function of the stream ($skip, $limit, $project, ...).</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>$group: one output document per distinct _id, with accumulators.</summary>

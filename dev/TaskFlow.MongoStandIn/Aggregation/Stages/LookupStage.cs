@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>$lookup with localField/foreignField against a snapshot of another collection.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>$match: keeps the documents the filter matches, recording text scores.</summary>

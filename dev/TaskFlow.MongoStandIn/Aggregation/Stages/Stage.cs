@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>One aggregation stage: a transformation of the document stream.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Aggregation.Stages;
 
 /// <summary>$unwind: one output document per element of an array field.</summary>

@@ -1,8 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Aggregation;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>aggregate (with a collection).</summary>

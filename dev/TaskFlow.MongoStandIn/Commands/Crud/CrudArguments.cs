@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>Arguments several CRUD commands parse alike: batch sizes and statement arrays.</summary>

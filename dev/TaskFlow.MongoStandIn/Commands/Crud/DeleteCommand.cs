@@ -1,8 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>delete.</summary>

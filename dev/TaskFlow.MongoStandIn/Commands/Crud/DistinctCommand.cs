@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>distinct.</summary>

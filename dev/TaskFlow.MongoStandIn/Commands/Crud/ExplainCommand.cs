@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
 
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 

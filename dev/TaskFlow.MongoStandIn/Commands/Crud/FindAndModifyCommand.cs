@@ -1,9 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Update;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>findAndModify: one document updated, upserted or removed, returned before or after.</summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>find.</summary>

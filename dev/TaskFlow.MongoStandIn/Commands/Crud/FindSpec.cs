@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Query;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>A parsed find command.</summary>

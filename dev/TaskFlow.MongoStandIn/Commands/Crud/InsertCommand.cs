@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>insert.</summary>

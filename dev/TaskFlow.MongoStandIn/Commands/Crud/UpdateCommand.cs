@@ -1,9 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-using TaskFlow.MongoStandIn.Query;
-using TaskFlow.MongoStandIn.Storage;
-using TaskFlow.MongoStandIn.Update;
-
 namespace TaskFlow.MongoStandIn.Commands.Crud;
 
 /// <summary>update: replacement, operator and pipeline updates, multi and upsert.</summary>

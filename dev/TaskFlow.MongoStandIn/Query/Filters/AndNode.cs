@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 internal sealed class AndNode(List<FilterNode> children) : FilterNode

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$gt, $gte, $lt, $lte: compares only within the operand's type bracket.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$elemMatch, in its value form or its document form.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>Equality; a null/undefined operand also matches a missing field.</summary>

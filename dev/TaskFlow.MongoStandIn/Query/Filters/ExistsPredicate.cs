@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$exists.</summary>

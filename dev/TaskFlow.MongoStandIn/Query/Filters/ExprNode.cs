@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Aggregation.Expressions;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$expr: an aggregation expression evaluated against the document.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>A node of a compiled filter tree.</summary>

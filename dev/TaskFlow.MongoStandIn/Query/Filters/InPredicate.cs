@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$in: equality with any value, or a match of any regex.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using TaskFlow.MongoStandIn.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 internal sealed class PathNode(string[] parts, ValuePredicate predicate) : FilterNode

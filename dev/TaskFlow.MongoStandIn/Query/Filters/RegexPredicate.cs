@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>A regular-expression match on strings and symbols, or identity with a stored regex.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace TaskFlow.MongoStandIn.Query.Filters;
 
 /// <summary>$text: matches when the text query scores the document, recording the score.</summary>
