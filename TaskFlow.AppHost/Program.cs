@@ -19,12 +19,11 @@ var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq");
 var adminEmail = builder.AddParameter("users-admin-email", "admin@taskflow.local", publishValueAsDefault: true);
 var adminPassword = builder.AddParameter("users-admin-password",
     new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-var users = builder.AddProject<Projects.TaskFlow_Users>("users")
+var users = builder.AddTaskFlowService<Projects.TaskFlow_Users>("users")
     .WithStores(usersDb, postgres, redis)
     .PublishingTo(rabbitmq)
     .WithEnvironment("Users__Admin__Email", adminEmail)
-    .WithEnvironment("Users__Admin__Password", adminPassword)
-    .WithHttpHealthCheck("/health");
+    .WithEnvironment("Users__Admin__Password", adminPassword);
 if (builder.ExecutionContext.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-signing-key"]))
 {
     users.WithEnvironment("Users__Tokens__SigningKey", builder.AddParameter("jwt-signing-key", secret: true));
@@ -41,39 +40,32 @@ if (!string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-previous-signing
 }
 
 // Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
-var tasks = builder.AddProject<Projects.TaskFlow_Tasks>("tasks")
-    .WithReplicas(2)
+var tasks = builder.AddTaskFlowService<Projects.TaskFlow_Tasks>("tasks", replicas: 2)
     .WithStores(tasksDb, mongo, redis)
     .PublishingTo(rabbitmq)
-    .WithReference(users)
-    .WithHttpHealthCheck("/health");
+    .WithReference(users);
 
 // Notifier runs two replicas: competing consumers on its queue; live streams fan out across replicas through
 // PostgreSQL LISTEN/NOTIFY, so a stream on either replica sees what the other consumed.
-var notifier = builder.AddProject<Projects.TaskFlow_Notifier>("notifier")
-    .WithReplicas(2)
+var notifier = builder.AddTaskFlowService<Projects.TaskFlow_Notifier>("notifier", replicas: 2)
     .WithStores(notificationsDb, postgres, redis)
     .ConsumingFrom(rabbitmq)
-    .WithReference(users)
-    .WithHttpHealthCheck("/health");
+    .WithReference(users);
 
 // Graph: the GraphQL API, composed from the services' REST APIs with the caller's own token (no data of its own).
 // It calls them per request, so it starts without waiting for them.
-var graph = builder.AddProject<Projects.TaskFlow_Graph>("graph")
+var graph = builder.AddTaskFlowService<Projects.TaskFlow_Graph>("graph")
     .WithReference(users)
     .WithReference(tasks)
-    .WithReference(notifier)
-    .WithHttpHealthCheck("/health");
+    .WithReference(notifier);
 
 // The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
 // serves it at / (same origin), so it needs no reference to any service.
-var web = builder.AddProject<Projects.TaskFlow_Web>("web")
-    .WithHttpHealthCheck("/health");
+var web = builder.AddTaskFlowService<Projects.TaskFlow_Web>("web");
 
 // The gateway waits only for Redis (its shared limits): a route whose service is not healthy yet answers 503 with
 // Retry-After, so clients get a clear answer from the first second.
-var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
-    .WithReplicas(settings.GatewayReplicas)
+var gateway = builder.AddTaskFlowService<Projects.TaskFlow_Gateway>("gateway", replicas: settings.GatewayReplicas)
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
     .WithHttpEndpoint(name: "management", env: "Management__Port")
     .WithExternalHttpEndpoints()
@@ -82,8 +74,7 @@ var gateway = builder.AddProject<Projects.TaskFlow_Gateway>("gateway")
     .WithReference(tasks)
     .WithReference(notifier)
     .WithReference(graph)
-    .WithReference(web)
-    .WithHttpHealthCheck("/health");
+    .WithReference(web);
 for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
 {
     gateway.WithEnvironment($"Gateway__TrustedProxies__{i}", settings.GatewayTrustedProxies[i]);

@@ -6,6 +6,14 @@ namespace TaskFlow.AppHost.Infrastructure;
 /// </summary>
 public static class ServiceResourceExtensions
 {
+    /// <summary>A TaskFlow service: its project, its replicas, and its <c>/health</c> as the resource's health check.</summary>
+    public static IResourceBuilder<ProjectResource> AddTaskFlowService<TProject>(this IDistributedApplicationBuilder builder, string name, int? replicas = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name).WithHttpHealthCheck("/health");
+        return replicas is int count ? service.WithReplicas(count) : service;
+    }
+
     /// <summary>
     /// The service's own database (waiting for its server: the database of a local server is only a name) and the
     /// shared Redis; the service starts once both are healthy, since it migrates or indexes its store at start.
