@@ -30,7 +30,7 @@ discover() {
     [[ "$args" =~ TaskFlow\.([A-Za-z]+) ]] || continue
     name="${BASH_REMATCH[1],,}"
     [[ "$name" == apphost ]] && continue
-    if curl -fsS --max-time 2 "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^# TYPE '; then
+    if curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^# TYPE '; then
       entries+=("{\"targets\":[\"127.0.0.1:$port\"],\"labels\":{\"service\":\"$name\",\"replica\":\"$pid\"}}")
     fi
   done < <(ss -ltnpH 2>/dev/null | sed -nE 's/^\S+\s+\S+\s+\S+\s+(\S+):([0-9]+)\s.*pid=([0-9]+).*/\2 \3/p' | sort -u)
