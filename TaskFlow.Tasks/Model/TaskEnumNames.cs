@@ -1,37 +1,4 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Tasks.Model;
-
-/// <summary>Where a task stands. The JSON names are the API's (<c>todo</c>, <c>in_progress</c>, <c>done</c>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskItemStatus>))]
-public enum TaskItemStatus
-{
-    [JsonStringEnumMemberName("todo")]
-    Todo,
-
-    [JsonStringEnumMemberName("in_progress")]
-    InProgress,
-
-    [JsonStringEnumMemberName("done")]
-    Done,
-}
-
-/// <summary>How urgent a task is. The numeric values are the rank used for sorting, lowest first.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskPriority>))]
-public enum TaskPriority
-{
-    [JsonStringEnumMemberName("low")]
-    Low = 0,
-
-    [JsonStringEnumMemberName("medium")]
-    Medium = 1,
-
-    [JsonStringEnumMemberName("high")]
-    High = 2,
-
-    [JsonStringEnumMemberName("urgent")]
-    Urgent = 3,
-}
 
 /// <summary>The API spelling of the enums, for parsing input and writing messages.</summary>
 public static class TaskEnumNames
