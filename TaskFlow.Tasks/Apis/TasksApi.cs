@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.ServiceDefaults.Requests;
+using TaskFlow.Tasks.Apis.Requests;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 
@@ -82,7 +83,7 @@ public static partial class TasksApi
     public static async Task<Results<Created<TaskItem>, ValidationProblem, ProblemHttpResult>> CreateTask(
         HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var body = await JsonBodyReader.ReadAsync(http.Request, TaskInput.Parse, cancellationToken);
+        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadTask, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -136,7 +137,7 @@ public static partial class TasksApi
     public static async Task<Results<Ok<TaskItem>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> ReplaceTask(
         string id, HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var body = await JsonBodyReader.ReadAsync(http.Request, TaskInput.Parse, cancellationToken);
+        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadTask, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -265,7 +266,7 @@ public static partial class TasksApi
         HttpRequest request, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var query = TaskListQuery.Parse(request.Query, errors);
+        var query = TaskQueryParameters.ReadTaskList(request.Query, errors);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -289,7 +290,7 @@ public static partial class TasksApi
     public static async Task<Results<Created<TaskComment>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> AddComment(
         string id, HttpContext http, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
-        var body = await JsonBodyReader.ReadAsync(http.Request, CommentInput.Parse, cancellationToken);
+        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadComment, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -324,7 +325,7 @@ public static partial class TasksApi
         string id, HttpRequest request, Caller caller, TaskServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var paging = Paging.Parse(request.Query, errors);
+        var paging = TaskQueryParameters.ReadPaging(request.Query, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

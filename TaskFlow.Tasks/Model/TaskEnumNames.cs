@@ -1,6 +1,6 @@
 namespace TaskFlow.Tasks.Model;
 
-/// <summary>The API spelling of the enums, for parsing input and writing messages.</summary>
+/// <summary>The API spelling of the enums: how requests name them, and how documents and events store them.</summary>
 public static class TaskEnumNames
 {
     public static readonly IReadOnlyDictionary<string, TaskItemStatus> Statuses = new Dictionary<string, TaskItemStatus>(StringComparer.Ordinal)
@@ -34,8 +34,4 @@ public static class TaskEnumNames
         TaskPriority.Urgent => "urgent",
         _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
     };
-
-    public static string StatusList => string.Join(", ", Statuses.Keys);
-
-    public static string PriorityList => string.Join(", ", Priorities.Keys);
 }

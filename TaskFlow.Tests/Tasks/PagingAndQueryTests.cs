@@ -7,6 +7,8 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using TaskFlow.ServiceDefaults.Errors;
+using TaskFlow.Tasks.Apis;
+using TaskFlow.Tasks.Apis.Requests;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 
@@ -100,7 +102,7 @@ public sealed class TaskListQueryTests
     {
         var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
         var collector = new ValidationErrors();
-        var query = TaskListQuery.Parse(new QueryCollection(parsed), collector);
+        var query = TaskQueryParameters.ReadTaskList(new QueryCollection(parsed), collector);
         errors = collector.ToDictionary();
         return query;
     }
@@ -168,7 +170,7 @@ public sealed class TaskListQueryTests
     [Fact]
     public void Search_words_are_literal_quotes_are_dropped_and_duplicates_merged()
     {
-        Assert.Equal(["$where", "-x", "phrase", "a"], TaskListQuery.SplitTerms("  $where -x \"phrase\" a A "));
+        Assert.Equal(["$where", "-x", "phrase", "a"], TaskQueryParameters.SplitTerms("  $where -x \"phrase\" a A "));
     }
 
     [Fact]

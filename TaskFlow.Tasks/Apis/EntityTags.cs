@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace TaskFlow.Tasks.Model;
+namespace TaskFlow.Tasks.Apis;
 
 /// <summary>
 /// Strong ETags derived from a task's version. The version changes with every successful write and only then, so
