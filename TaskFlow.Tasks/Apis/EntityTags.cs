@@ -1,11 +1,14 @@
+using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Apis;
 
 /// <summary>
-/// Strong ETags derived from a task's version. The version changes with every successful write and only then, so
-/// it is exactly the identity of a representation; no hashing of the body is needed.
+/// Strong ETags derived from a task's version, and the conditional request headers that name them. The version
+/// changes with every successful write and only then, so it is exactly the identity of a representation; no hashing
+/// of the body is needed.
 /// </summary>
 public static class EntityTags
 {
@@ -15,20 +18,21 @@ public static class EntityTags
     /// If-Match (RFC 9110 §13.1.1): strong comparison, <c>*</c> matches any current representation. An absent
     /// header means the request is unconditional. A header that cannot be parsed matches nothing.
     /// </summary>
-    public static bool IfMatchAllows(StringValues header, long currentVersion)
+    public static VersionCondition IfMatch(StringValues header)
     {
         if (StringValues.IsNullOrEmpty(header))
         {
-            return true;
+            return VersionCondition.Unconditional;
         }
 
         if (!EntityTagHeaderValue.TryParseList(header, out var tags))
         {
-            return false;
+            return VersionCondition.OneOf([]);
         }
 
-        var current = new EntityTagHeaderValue(For(currentVersion));
-        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || (!tag.IsWeak && tag.Compare(current, useStrongComparison: true)));
+        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any))
+            ? VersionCondition.AnyVersion
+            : VersionCondition.OneOf(tags.Where(tag => !tag.IsWeak).Select(VersionOf).OfType<long>());
     }
 
     /// <summary>If-None-Match (RFC 9110 §13.1.2): weak comparison; true when the client's copy is current (→ 304).</summary>
@@ -41,5 +45,16 @@ public static class EntityTags
 
         var current = new EntityTagHeaderValue(For(currentVersion));
         return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+    }
+
+    /// <summary>The version a tag names when it is exactly one of ours (<c>"v12"</c>, not <c>"v012"</c>), else null.</summary>
+    private static long? VersionOf(EntityTagHeaderValue tag)
+    {
+        var text = tag.Tag.ToString();
+        return text.StartsWith("\"v", StringComparison.Ordinal) && text.Length > 3
+            && long.TryParse(text.AsSpan(2, text.Length - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            && string.Equals(For(version), text, StringComparison.Ordinal)
+                ? version
+                : null;
     }
 }

@@ -33,6 +33,9 @@ public sealed record TaskItem
 
     public required long Version { get; init; }
 
+    /// <summary>Ids are UUIDs; anything else cannot name a task, so it is not found without a database round trip.</summary>
+    public static bool IsId(string id) => id.Length == 36 && Guid.TryParseExact(id, "D", out _);
+
     public static TaskItem Create(TaskInput input, string ownerId, DateTime now) => new()
     {
         // Version 7 ids sort by creation time, which keeps the (createdAt, id) paging key and index locality aligned.
@@ -63,4 +66,7 @@ public sealed record TaskItem
         UpdatedAt = Timestamps.Truncate(now),
         Version = Version + 1,
     };
+
+    /// <summary>The fields visibility and concurrency decisions need.</summary>
+    public TaskHead ToHead() => new(Id, OwnerId, AssigneeId, Version);
 }

@@ -199,7 +199,7 @@ public sealed class EntityTagTests
     [InlineData("*", true)]
     [InlineData("garbage", false)]
     public void If_match_uses_strong_comparison(string? header, bool allowed) =>
-        Assert.Equal(allowed, EntityTags.IfMatchAllows(header is null ? StringValues.Empty : new StringValues(header), 3));
+        Assert.Equal(allowed, EntityTags.IfMatch(header is null ? StringValues.Empty : new StringValues(header)).Allows(3));
 
     [Theory]
     [InlineData(null, false)]
