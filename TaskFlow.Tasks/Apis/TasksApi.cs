@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.ServiceDefaults.Errors;
@@ -39,14 +40,13 @@ public static class TasksApi
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapPost("/", CreateTask)
-            .WithIdempotency()
             .WithName("CreateTask")
             .WithSummary("Create a task")
             .WithDescription("Creates a task owned by the caller. Returns it with its Location and ETag.")
             .ProducesResponseHeader(StatusCodes.Status201Created, "ETag", "The task's version as a strong entity tag.")
-            .Accepts<TaskInput>("application/json")
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsJson<TaskInput>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithIdempotency();
 
         api.MapGet("/", ListTasks)
             .WithName("ListTasks")
@@ -65,9 +65,8 @@ public static class TasksApi
             .WithSummary("Replace a task's editable fields")
             .WithDescription("Full replacement by the owner or the assignee. With If-Match, a task changed since that ETag is a 412. The version increments.")
             .ProducesResponseHeader(StatusCodes.Status200OK, "ETag", "The task's new version as a strong entity tag.")
-            .Accepts<TaskInput>("application/json")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<TaskInput>();
 
         api.MapDelete("/{id}", DeleteTask)
             .WithName("DeleteTask")
@@ -76,12 +75,11 @@ public static class TasksApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapPost("/{id}/comments", AddComment)
-            .WithIdempotency()
             .WithName("AddComment")
             .WithSummary("Comment on a task")
             .WithDescription("The owner or the assignee adds a comment of 1 to 5000 characters.")
-            .Accepts<CommentInput>("application/json")
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<CommentInput>()
+            .WithIdempotency();
 
         api.MapGet("/{id}/comments", ListComments)
             .WithName("ListComments")
@@ -91,23 +89,18 @@ public static class TasksApi
         return app;
     }
 
-    public static async Task<CreateTaskResult> CreateTask(
-        HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken)
-    {
-        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadTask, cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
+    /// <summary>A JSON body of <typeparamref name="TBody"/>; any other content type is a 415.</summary>
+    private static RouteHandlerBuilder AcceptsJson<TBody>(this RouteHandlerBuilder route)
+        where TBody : notnull =>
+        route.Accepts<TBody>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        if (body.Value is not { } input)
+    public static Task<CreateTaskResult> CreateTask(
+        HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken) =>
+        WithBodyAsync(http, TaskRequestBodies.ReadTask, cancellationToken, async input =>
         {
-            return body.ValidationProblem();
-        }
-
-        var outcome = await commands.CreateAsync(input, caller, http.Request.Headers.Authorization, cancellationToken);
-        return Respond(outcome, CreateTaskResult (task) => TypedResults.Created($"/tasks/{task.Id}", Tagged(http, task)));
-    }
+            var outcome = await commands.CreateAsync(input, caller, http.Request.Headers.Authorization, cancellationToken);
+            return Respond(outcome, CreateTaskResult (task) => TypedResults.Created($"/tasks/{task.Id}", Tagged(http, task)));
+        });
 
     public static async Task<GetTaskResult> GetTask(
         string id, HttpContext http, Caller caller, TaskReads reads, CancellationToken cancellationToken)
@@ -118,24 +111,14 @@ public static class TasksApi
             : TypedResults.Ok(task));
     }
 
-    public static async Task<ReplaceTaskResult> ReplaceTask(
-        string id, HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken)
-    {
-        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadTask, cancellationToken);
-        if (body.Problem is { } problem)
+    public static Task<ReplaceTaskResult> ReplaceTask(
+        string id, HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken) =>
+        WithBodyAsync(http, TaskRequestBodies.ReadTask, cancellationToken, async input =>
         {
-            return problem;
-        }
-
-        if (body.Value is not { } input)
-        {
-            return body.ValidationProblem();
-        }
-
-        var ifMatch = EntityTags.IfMatch(http.Request.Headers.IfMatch);
-        var outcome = await commands.ReplaceAsync(id, input, caller, ifMatch, http.Request.Headers.Authorization, cancellationToken);
-        return Respond(outcome, ReplaceTaskResult (task) => TypedResults.Ok(Tagged(http, task)));
-    }
+            var ifMatch = EntityTags.IfMatch(http.Request.Headers.IfMatch);
+            var outcome = await commands.ReplaceAsync(id, input, caller, ifMatch, http.Request.Headers.Authorization, cancellationToken);
+            return Respond(outcome, ReplaceTaskResult (task) => TypedResults.Ok(Tagged(http, task)));
+        });
 
     public static async Task<DeleteTaskResult> DeleteTask(
         string id, HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken)
@@ -157,23 +140,13 @@ public static class TasksApi
         return Respond(outcome, ListTasksResult (page) => TypedResults.Ok(page));
     }
 
-    public static async Task<AddCommentResult> AddComment(
-        string id, HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken)
-    {
-        var body = await JsonBodyReader.ReadAsync(http.Request, TaskRequestBodies.ReadComment, cancellationToken);
-        if (body.Problem is { } problem)
+    public static Task<AddCommentResult> AddComment(
+        string id, HttpContext http, Caller caller, TaskCommands commands, CancellationToken cancellationToken) =>
+        WithBodyAsync(http, TaskRequestBodies.ReadComment, cancellationToken, async input =>
         {
-            return problem;
-        }
-
-        if (body.Value is not { } input)
-        {
-            return body.ValidationProblem();
-        }
-
-        var outcome = await commands.AddCommentAsync(id, input, caller, cancellationToken);
-        return Respond(outcome, AddCommentResult (comment) => TypedResults.Created($"/tasks/{comment.TaskId}/comments", comment));
-    }
+            var outcome = await commands.AddCommentAsync(id, input, caller, cancellationToken);
+            return Respond(outcome, AddCommentResult (comment) => TypedResults.Created($"/tasks/{comment.TaskId}/comments", comment));
+        });
 
     public static async Task<ListCommentsResult> ListComments(
         string id, HttpRequest request, Caller caller, TaskReads reads, CancellationToken cancellationToken)
@@ -187,6 +160,24 @@ public static class TasksApi
 
         var outcome = await reads.ListCommentsAsync(id, caller, paging, cancellationToken);
         return Respond(outcome, ListCommentsResult (page) => TypedResults.Ok(page));
+    }
+
+    /// <summary>
+    /// Reads the JSON body with <paramref name="read"/> and hands the input to <paramref name="handle"/>; a body that is
+    /// not JSON (415, 400) or not valid (400 with the field errors) is answered without calling it.
+    /// </summary>
+    private static async Task<TResult> WithBodyAsync<TInput, TResult>(
+        HttpContext http, Func<JsonElement, ValidationErrors, TInput?> read, CancellationToken cancellationToken, Func<TInput, Task<TResult>> handle)
+        where TInput : class
+        where TResult : IResult
+    {
+        var body = await JsonBodyReader.ReadAsync(http.Request, read, cancellationToken);
+        if (body.Value is { } input)
+        {
+            return await handle(input);
+        }
+
+        return ResultUnion<TResult>.From(body.Problem ?? (IResult)body.ValidationProblem());
     }
 
     /// <summary>

@@ -5,13 +5,9 @@ using TaskFlow.Tasks.Model;
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>A comment in the <c>comments</c> collection, with its own outbox for <c>task.comment.added</c>.</summary>
-[BsonIgnoreExtraElements]
-public sealed class CommentDocument
+public sealed class CommentDocument : OutboxDocument
 {
     public const string CollectionName = "comments";
-
-    [BsonId]
-    public required string Id { get; init; }
 
     [BsonElement("taskId")]
     public required string TaskId { get; init; }
@@ -25,10 +21,6 @@ public sealed class CommentDocument
     [BsonElement("createdAt")]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public required DateTime CreatedAt { get; init; }
-
-    [BsonElement(TaskFields.PendingEvents)]
-    [BsonIgnoreIfNull]
-    public List<BsonDocument>? PendingEvents { get; init; }
 
     public static CommentDocument From(TaskComment comment, IEnumerable<BsonDocument> pendingEvents) => new()
     {

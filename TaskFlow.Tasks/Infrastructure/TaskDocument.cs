@@ -5,71 +5,61 @@ using TaskFlow.Tasks.Model;
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>
-/// A task as stored in the <c>tasks</c> collection. Besides the API fields it carries the outbox
-/// (<c>pendingEvents</c>, written in the same single-document write as the change it describes) and, once deleted,
+/// A task as stored in the <c>tasks</c> collection. Besides the API fields and its outbox it carries, once deleted,
 /// the tombstone time <c>deletedAt</c>, kept until the messaging relay has published <c>task.deleted</c>.
 /// Priority is stored as its rank so that sorting by it is semantic (low &lt; medium &lt; high &lt; urgent).
 /// </summary>
-[BsonIgnoreExtraElements]
-public sealed class TaskDocument
+public sealed class TaskDocument : OutboxDocument
 {
     public const string CollectionName = "tasks";
 
-    [BsonId]
-    public required string Id { get; init; }
-
-    [BsonElement(TaskFields.OwnerId)]
+    [BsonElement("ownerId")]
     public required string OwnerId { get; init; }
 
-    [BsonElement(TaskFields.Title)]
+    [BsonElement("title")]
     public required string Title { get; init; }
 
-    [BsonElement(TaskFields.Description)]
+    [BsonElement("description")]
     public string? Description { get; init; }
 
-    [BsonElement(TaskFields.Status)]
+    [BsonElement("status")]
     public required string Status { get; init; }
 
-    [BsonElement(TaskFields.Priority)]
+    [BsonElement("priority")]
     public required int Priority { get; init; }
 
-    [BsonElement(TaskFields.DueDate)]
+    [BsonElement("dueDate")]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public DateTime? DueDate { get; init; }
 
-    [BsonElement(TaskFields.AssigneeId)]
+    [BsonElement("assigneeId")]
     public string? AssigneeId { get; init; }
 
-    [BsonElement(TaskFields.Tags)]
+    [BsonElement("tags")]
     public required List<string> Tags { get; init; }
 
     /// <summary>
     /// Owner and assignee: who may see the task. A non-admin list is then one equality on this multikey field, which
     /// an index prefixed by it answers directly (no OR of an owner scan and an assignee scan).
     /// </summary>
-    [BsonElement(TaskFields.Participants)]
+    [BsonElement("participants")]
     public required List<string> Participants { get; init; }
 
-    [BsonElement(TaskFields.CreatedAt)]
+    [BsonElement("createdAt")]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public required DateTime CreatedAt { get; init; }
 
-    [BsonElement(TaskFields.UpdatedAt)]
+    [BsonElement("updatedAt")]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public required DateTime UpdatedAt { get; init; }
 
-    [BsonElement(TaskFields.Version)]
+    [BsonElement("version")]
     public required long Version { get; init; }
 
-    [BsonElement(TaskFields.DeletedAt)]
+    [BsonElement("deletedAt")]
     [BsonIgnoreIfNull]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public DateTime? DeletedAt { get; init; }
-
-    /// <summary>Only written, never read back by the service: the relay owns it after the write.</summary>
-    [BsonElement(TaskFields.PendingEvents)]
-    [BsonIgnoreIfNull]
-    public List<BsonDocument>? PendingEvents { get; init; }
 
     public static TaskDocument From(TaskItem task, IEnumerable<BsonDocument> pendingEvents) => new()
     {

@@ -36,22 +36,24 @@ public sealed record TaskItem
     /// <summary>Ids are UUIDs; anything else cannot name a task, so it is not found without a database round trip.</summary>
     public static bool IsId(string id) => id.Length == 36 && Guid.TryParseExact(id, "D", out _);
 
-    public static TaskItem Create(TaskInput input, string ownerId, DateTime now) => new()
+    /// <summary>A new task: version 1 is its input applied to an empty version 0, as every later version is an input applied to the last.</summary>
+    public static TaskItem Create(TaskInput input, string ownerId, DateTime now)
     {
-        // Version 7 ids sort by creation time, which keeps the (createdAt, id) paging key and index locality aligned.
-        Id = Guid.CreateVersion7(now).ToString(),
-        OwnerId = ownerId,
-        Title = input.Title,
-        Description = input.Description,
-        Status = input.Status,
-        Priority = input.Priority,
-        DueDate = input.DueDate,
-        AssigneeId = input.AssigneeId,
-        Tags = input.Tags,
-        CreatedAt = Timestamps.Truncate(now),
-        UpdatedAt = Timestamps.Truncate(now),
-        Version = 1,
-    };
+        var empty = new TaskItem
+        {
+            // Version 7 ids sort by creation time, which keeps the (createdAt, id) paging key and index locality aligned.
+            Id = Guid.CreateVersion7(now).ToString(),
+            OwnerId = ownerId,
+            Title = string.Empty,
+            Status = TaskItemStatus.Todo,
+            Priority = TaskPriority.Medium,
+            Tags = [],
+            CreatedAt = Timestamps.Truncate(now),
+            UpdatedAt = Timestamps.Truncate(now),
+            Version = 0,
+        };
+        return empty.Replace(input, now);
+    }
 
     /// <summary>PUT semantics: every editable field comes from the input; identity, owner and creation stay.</summary>
     public TaskItem Replace(TaskInput input, DateTime now) => this with
