@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
@@ -210,6 +211,24 @@ public sealed class EntityTagTests
     [InlineData("*", true)]
     public void If_none_match_uses_weak_comparison(string? header, bool hit) =>
         Assert.Equal(hit, EntityTags.IfNoneMatchHits(header is null ? StringValues.Empty : new StringValues(header), 3));
+}
+
+/// <summary>How <c>TasksApi</c> puts a failure's answer into a route's own <c>Results&lt;…&gt;</c>.</summary>
+[Trait("Category", "Unit")]
+public sealed class ResultUnionTests
+{
+    [Fact]
+    public void A_declared_result_goes_into_the_union_as_itself()
+    {
+        var problem = TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed);
+
+        Assert.IsType<NotFound>(ResultUnion<Results<Ok<string>, NotFound, ProblemHttpResult>>.From(TypedResults.NotFound()).Result);
+        Assert.Same(problem, ResultUnion<Results<Ok<string>, NotFound, ProblemHttpResult>>.From(problem).Result);
+    }
+
+    [Fact]
+    public void A_result_the_union_does_not_declare_is_refused() =>
+        Assert.Throws<InvalidOperationException>(() => ResultUnion<Results<Ok<string>, NotFound>>.From(TypedResults.Forbid()));
 }
 
 [Trait("Category", "Unit")]

@@ -1,13 +1,8 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using TaskFlow.Messaging.Outbox.MongoDB;
-using TaskFlow.Messaging.Publishing;
 using TaskFlow.Tasks.Application;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.IntegrationEvents;
@@ -18,9 +13,9 @@ namespace TaskFlow.Tests.Tasks;
 
 /// <summary>
 /// The decisions of the application layer (<see cref="TaskCommands"/>, <see cref="TaskReads"/>) in the service's own
-/// composition, with fakes only at the process edge: the MongoDB stand-in, an unreachable Redis, a broker that is down
-/// (so staged events stay in their documents, where they are counted) and a Users service that answers "exists"
-/// (or "not found") and, while it is being asked, can let another writer change the task.
+/// composition (<see cref="InProcessTasksApp"/>: fakes only at the process edge; the broker is down, so staged events
+/// stay in their documents, where they are counted), with a Users service that answers "exists" (or not) and, while
+/// it is being asked, can let another writer change the task.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class TaskCommandsTests : IAsyncLifetime
@@ -30,9 +25,7 @@ public sealed class TaskCommandsTests : IAsyncLifetime
     private static readonly Caller Stranger = new(Guid.NewGuid().ToString(), IsAdmin: false);
     private static readonly Caller Admin = new(Guid.NewGuid().ToString(), IsAdmin: true);
     private readonly UsersService _users = new();
-    private InProcessMongo _mongo = null!;
-    private IMongoDatabase _database = null!;
-    private WebApplicationFactory<UsersServiceOptions> _app = null!;
+    private InProcessTasksApp _tasks = null!;
     private IServiceScope _scope = null!;
 
     private TaskCommands Commands => _scope.ServiceProvider.GetRequiredService<TaskCommands>();
@@ -43,31 +36,16 @@ public sealed class TaskCommandsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _mongo = await InProcessMongo.StartAsync();
-        var database = "commands_" + Guid.NewGuid().ToString("N")[..8];
-        _database = _mongo.Client.GetDatabase(database);
-        _app = new WebApplicationFactory<UsersServiceOptions>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:tasksdb", _mongo.ConnectionString.Replace("/?", $"/{database}?", StringComparison.Ordinal));
-            web.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200");
-            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://guest:guest@127.0.0.1:1");
-            // Without Redis a change to an existing task is answered one stamp lease later; keep that wait short.
-            web.UseSetting("TaskCache:StampLease", "00:00:01");
-            web.ConfigureTestServices(services =>
-            {
-                services.RemoveAll<IIntegrationEventPublisher>();
-                services.AddSingleton<IIntegrationEventPublisher>(new FlakyBrokerPublisher { Down = true });
-                services.AddHttpClient<UserDirectory>().ConfigurePrimaryHttpMessageHandler(() => new UsersServiceHandler(_users));
-            });
-        });
-        _scope = _app.Services.CreateScope();
+        // Without Redis a change to an existing task is answered one stamp lease later; keep that wait short.
+        var settings = new Dictionary<string, string> { ["TaskCache:StampLease"] = "00:00:01" };
+        _tasks = await InProcessTasksApp.StartAsync(() => new UsersServiceHandler(_users), settings: settings);
+        _scope = _tasks.App.Services.CreateScope();
     }
 
     public async Task DisposeAsync()
     {
         _scope.Dispose();
-        await _app.DisposeAsync();
-        await _mongo.DisposeAsync();
+        await _tasks.DisposeAsync();
     }
 
     [Fact]
@@ -132,7 +110,7 @@ public sealed class TaskCommandsTests : IAsyncLifetime
         Assert.IsType<TaskFailure.NotFound>(Failure(await Commands.DeleteAsync("not-a-task-id", Owner, VersionCondition.Unconditional, default)));
         Assert.IsType<TaskFailure.NotFound>(Failure(await Commands.DeleteAsync(Guid.NewGuid().ToString(), Owner, VersionCondition.Unconditional, default)));
         Assert.Equal([("task.created", 1)], await StagedAsync(TaskDocument.CollectionName, task.Id));
-        Assert.Equal(0, await _database.GetCollection<BsonDocument>(CommentDocument.CollectionName).CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+        Assert.Equal(0, await _tasks.Database.GetCollection<BsonDocument>(CommentDocument.CollectionName).CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
     }
 
     [Fact]
@@ -179,7 +157,7 @@ public sealed class TaskCommandsTests : IAsyncLifetime
         Assert.Equal(invalid, Failure(created));
         Assert.Equal(invalid, Failure(replaced));
         Assert.IsType<TaskFailure.UsersUnavailable>(Failure(unanswered));
-        Assert.Equal(1, await _database.GetCollection<BsonDocument>(TaskDocument.CollectionName).CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+        Assert.Equal(1, await _tasks.Database.GetCollection<BsonDocument>(TaskDocument.CollectionName).CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
         Assert.Equal([("task.created", 1)], await StagedAsync(TaskDocument.CollectionName, task.Id));
     }
 
@@ -217,7 +195,7 @@ public sealed class TaskCommandsTests : IAsyncLifetime
     /// <summary>The type and version (0 for events without one) of every event staged in the document, in order.</summary>
     private async Task<IReadOnlyList<(string Type, long Version)>> StagedAsync(string collection, string id)
     {
-        var document = await _database.GetCollection<BsonDocument>(collection).Find(new BsonDocument("_id", id)).SingleAsync();
+        var document = await _tasks.Database.GetCollection<BsonDocument>(collection).Find(new BsonDocument("_id", id)).SingleAsync();
         return [.. document.GetValue(PendingEvent.FieldName, new BsonArray()).AsBsonArray.Select(pending =>
         {
             using var envelope = JsonDocument.Parse(pending["envelope"].AsString);
