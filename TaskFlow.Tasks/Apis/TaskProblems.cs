@@ -1,16 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Apis;
 
 /// <summary>The problem+json answers of the task handlers.</summary>
 internal static class TaskProblems
 {
-    public static ValidationProblem UnknownAssignee() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
-    {
-        ["assigneeId"] = ["No user with this id exists."],
-    });
-
     public static ProblemHttpResult UsersUnavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Users service unavailable",

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Apis;
+using TaskFlow.Tasks.Application;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.IntegrationEvents;
 using TaskFlow.Tasks.Model;
@@ -40,7 +41,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CommentRepository>();
         builder.Services.AddSingleton<TaskEventOutbox>();
         builder.Services.AddHostedService<MongoIndexInitializer>();
-        builder.Services.AddScoped<TaskServices>();
+        // Scoped: the Users lookup is a typed HttpClient, which must not be held longer than its handler lifetime.
+        builder.Services.AddScoped<TaskCommands>();
+        builder.Services.AddSingleton<TaskReads>();
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddTaskFlowOpenApi("TaskFlow Tasks API", "Tasks and their comments.");

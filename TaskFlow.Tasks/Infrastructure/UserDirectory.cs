@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -6,15 +5,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace TaskFlow.Tasks.Infrastructure;
-
-public enum UserLookup
-{
-    Exists,
-    NotFound,
-
-    /// <summary>The Users service did not give an answer (down, timing out, refusing): the caller gets a 503.</summary>
-    Unavailable,
-}
 
 /// <summary>
 /// Answers "does this user exist?" by asking the Users service (<c>GET /users/{id}</c>) through service discovery
@@ -88,17 +78,4 @@ public sealed partial class UserDirectory(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Users service unreachable for a user lookup ({Failure})")]
     private static partial void LogUnavailable(ILogger logger, string failure);
-}
-
-public sealed class UsersServiceOptions
-{
-    public const string SectionName = "UsersService";
-
-    /// <summary>Resolved through service discovery ("users" is the AppHost resource name).</summary>
-    [Required]
-    public Uri BaseAddress { get; set; } = new("http://users/");
-
-    /// <summary>How long "this user exists" is remembered.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan ExistenceCacheDuration { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -33,22 +33,27 @@ public sealed record TaskItem
 
     public required long Version { get; init; }
 
-    public static TaskItem Create(TaskInput input, string ownerId, DateTime now) => new()
+    /// <summary>Ids are UUIDs; anything else cannot name a task, so it is not found without a database round trip.</summary>
+    public static bool IsId(string id) => id.Length == 36 && Guid.TryParseExact(id, "D", out _);
+
+    /// <summary>A new task: version 1 is its input applied to an empty version 0, as every later version is an input applied to the last.</summary>
+    public static TaskItem Create(TaskInput input, string ownerId, DateTime now)
     {
-        // Version 7 ids sort by creation time, which keeps the (createdAt, id) paging key and index locality aligned.
-        Id = Guid.CreateVersion7(now).ToString(),
-        OwnerId = ownerId,
-        Title = input.Title,
-        Description = input.Description,
-        Status = input.Status,
-        Priority = input.Priority,
-        DueDate = input.DueDate,
-        AssigneeId = input.AssigneeId,
-        Tags = input.Tags,
-        CreatedAt = Timestamps.Truncate(now),
-        UpdatedAt = Timestamps.Truncate(now),
-        Version = 1,
-    };
+        var empty = new TaskItem
+        {
+            // Version 7 ids sort by creation time, which keeps the (createdAt, id) paging key and index locality aligned.
+            Id = Guid.CreateVersion7(now).ToString(),
+            OwnerId = ownerId,
+            Title = string.Empty,
+            Status = TaskItemStatus.Todo,
+            Priority = TaskPriority.Medium,
+            Tags = [],
+            CreatedAt = Timestamps.Truncate(now),
+            UpdatedAt = Timestamps.Truncate(now),
+            Version = 0,
+        };
+        return empty.Replace(input, now);
+    }
 
     /// <summary>PUT semantics: every editable field comes from the input; identity, owner and creation stay.</summary>
     public TaskItem Replace(TaskInput input, DateTime now) => this with
@@ -63,47 +68,7 @@ public sealed record TaskItem
         UpdatedAt = Timestamps.Truncate(now),
         Version = Version + 1,
     };
-}
 
-/// <summary>The fields visibility and concurrency decisions need, without the task's text.</summary>
-public sealed record TaskHead(string Id, string OwnerId, string? AssigneeId, long Version);
-
-/// <summary>A comment on a task (the <c>Comment</c> of API.md).</summary>
-public sealed record TaskComment
-{
-    public required string Id { get; init; }
-
-    public required string TaskId { get; init; }
-
-    public required string AuthorId { get; init; }
-
-    public required string Body { get; init; }
-
-    public required DateTime CreatedAt { get; init; }
-
-    public static TaskComment Create(string taskId, string authorId, string body, DateTime now) => new()
-    {
-        Id = Guid.CreateVersion7(now).ToString(),
-        TaskId = taskId,
-        AuthorId = authorId,
-        Body = body,
-        CreatedAt = Timestamps.Truncate(now),
-    };
-}
-
-/// <summary>One page of a keyset-paged list.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
-public static class Timestamps
-{
-    /// <summary>MongoDB stores milliseconds; truncating first makes what we return equal what we stored and page on.</summary>
-    public static DateTime Truncate(DateTime value)
-    {
-        var utc = value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
-    }
-
-    public static long ToUnixMilliseconds(DateTime value) => new DateTimeOffset(Truncate(value)).ToUnixTimeMilliseconds();
-
-    public static DateTime FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value).UtcDateTime;
+    /// <summary>The fields visibility and concurrency decisions need.</summary>
+    public TaskHead ToHead() => new(Id, OwnerId, AssigneeId, Version);
 }

@@ -1,25 +1,5 @@
 namespace TaskFlow.Tasks.Model;
 
-/// <summary>What a caller may do with a task.</summary>
-public enum TaskAccess
-{
-    /// <summary>The task does not exist for this caller: answer 404, never revealing that it exists.</summary>
-    NotVisible,
-
-    /// <summary>The caller sees the task but may not perform the action: 403.</summary>
-    Forbidden,
-
-    Allowed,
-}
-
-public enum TaskAction
-{
-    View,
-    Edit,
-    Comment,
-    Delete,
-}
-
 /// <summary>
 /// API.md's rules in one place: a task is visible to its owner, its assignee and admins; owner and assignee may
 /// edit and comment; only the owner or an admin may delete. An admin who is neither owner nor assignee sees the
@@ -49,12 +29,4 @@ public static class TaskVisibility
     /// <summary>Which tasks a list may contain: all of them for an admin, otherwise owned or assigned ones.</summary>
     public static ListScope ScopeFor(Caller caller) =>
         caller.IsAdmin ? ListScope.Everything : ListScope.OwnedOrAssigned(caller.UserId);
-}
-
-/// <summary>The visibility part of a list query; <see cref="UserId"/> is null for <see cref="Everything"/>.</summary>
-public sealed record ListScope(string? UserId)
-{
-    public static readonly ListScope Everything = new((string?)null);
-
-    public static ListScope OwnedOrAssigned(string userId) => new(userId);
 }

@@ -2,11 +2,14 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using TaskFlow.ServiceDefaults.Errors;
+using TaskFlow.Tasks.Apis;
+using TaskFlow.Tasks.Apis.Requests;
 using TaskFlow.Tasks.Infrastructure;
 using TaskFlow.Tasks.Model;
 
@@ -100,7 +103,7 @@ public sealed class TaskListQueryTests
     {
         var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
         var collector = new ValidationErrors();
-        var query = TaskListQuery.Parse(new QueryCollection(parsed), collector);
+        var query = TaskQueryParameters.ReadTaskList(new QueryCollection(parsed), collector);
         errors = collector.ToDictionary();
         return query;
     }
@@ -168,7 +171,7 @@ public sealed class TaskListQueryTests
     [Fact]
     public void Search_words_are_literal_quotes_are_dropped_and_duplicates_merged()
     {
-        Assert.Equal(["$where", "-x", "phrase", "a"], TaskListQuery.SplitTerms("  $where -x \"phrase\" a A "));
+        Assert.Equal(["$where", "-x", "phrase", "a"], TaskQueryParameters.SplitTerms("  $where -x \"phrase\" a A "));
     }
 
     [Fact]
@@ -197,7 +200,7 @@ public sealed class EntityTagTests
     [InlineData("*", true)]
     [InlineData("garbage", false)]
     public void If_match_uses_strong_comparison(string? header, bool allowed) =>
-        Assert.Equal(allowed, EntityTags.IfMatchAllows(header is null ? StringValues.Empty : new StringValues(header), 3));
+        Assert.Equal(allowed, EntityTags.IfMatch(header is null ? StringValues.Empty : new StringValues(header)).Allows(3));
 
     [Theory]
     [InlineData(null, false)]
@@ -208,6 +211,24 @@ public sealed class EntityTagTests
     [InlineData("*", true)]
     public void If_none_match_uses_weak_comparison(string? header, bool hit) =>
         Assert.Equal(hit, EntityTags.IfNoneMatchHits(header is null ? StringValues.Empty : new StringValues(header), 3));
+}
+
+/// <summary>How <c>TasksApi</c> puts a failure's answer into a route's own <c>Results&lt;…&gt;</c>.</summary>
+[Trait("Category", "Unit")]
+public sealed class ResultUnionTests
+{
+    [Fact]
+    public void A_declared_result_goes_into_the_union_as_itself()
+    {
+        var problem = TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed);
+
+        Assert.IsType<NotFound>(ResultUnion<Results<Ok<string>, NotFound, ProblemHttpResult>>.From(TypedResults.NotFound()).Result);
+        Assert.Same(problem, ResultUnion<Results<Ok<string>, NotFound, ProblemHttpResult>>.From(problem).Result);
+    }
+
+    [Fact]
+    public void A_result_the_union_does_not_declare_is_refused() =>
+        Assert.Throws<InvalidOperationException>(() => ResultUnion<Results<Ok<string>, NotFound>>.From(TypedResults.Forbid()));
 }
 
 [Trait("Category", "Unit")]

@@ -3,6 +3,7 @@ using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.Tasks.Infrastructure;
+using TaskFlow.Tasks.Apis.Requests;
 using TaskFlow.Tasks.Model;
 using TaskFlow.Tests.Infrastructure;
 
@@ -56,7 +57,7 @@ public sealed class TaskIndexUsageTests(TaskFlowAppFixture fixture)
         foreach (var queryString in queries)
         {
             var errors = new ValidationErrors();
-            var query = TaskListQuery.Parse(new Microsoft.AspNetCore.Http.QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString)), errors);
+            var query = TaskQueryParameters.ReadTaskList(new Microsoft.AspNetCore.Http.QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString)), errors);
             Assert.NotNull(query);
             var stats = await ExplainAsync(database, TaskQueries.ForList(scope, query, null), TaskQueries.SortFor(query.Sort), query.Paging.Limit + 1);
             var examined = stats["totalDocsExamined"].ToInt64();

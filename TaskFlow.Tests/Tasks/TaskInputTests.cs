@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TaskFlow.ServiceDefaults.Errors;
+using TaskFlow.Tasks.Apis.Requests;
 using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tests.Tasks;
@@ -11,7 +12,7 @@ public sealed class TaskInputTests
     {
         using var document = JsonDocument.Parse(json);
         var errors = new ValidationErrors();
-        var input = TaskInput.Parse(document.RootElement, errors);
+        var input = TaskRequestBodies.ReadTask(document.RootElement, errors);
         return (input, errors.ToDictionary());
     }
 
@@ -136,7 +137,7 @@ public sealed class TaskInputTests
     {
         using var document = JsonDocument.Parse(json);
         var errors = new ValidationErrors();
-        Assert.Equal(valid, CommentInput.Parse(document.RootElement, errors) is not null);
+        Assert.Equal(valid, TaskRequestBodies.ReadComment(document.RootElement, errors) is not null);
         Assert.Equal(valid, errors.IsEmpty);
     }
 
@@ -146,7 +147,7 @@ public sealed class TaskInputTests
         static bool Valid(int length)
         {
             using var document = JsonDocument.Parse(JsonSerializer.Serialize(new { body = new string('c', length) }));
-            return CommentInput.Parse(document.RootElement, new ValidationErrors()) is not null;
+            return TaskRequestBodies.ReadComment(document.RootElement, new ValidationErrors()) is not null;
         }
 
         Assert.True(Valid(1));

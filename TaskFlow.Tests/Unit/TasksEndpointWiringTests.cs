@@ -1,27 +1,19 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Clusters;
 using MongoDB.Driver.Core.Connections;
 using MongoDB.Driver.Core.Servers;
-using TaskFlow.Messaging.Publishing;
-using TaskFlow.Tasks.Infrastructure;
 
 namespace TaskFlow.Tests.Unit;
 
 /// <summary>
-/// The real Tasks app in-process (its own Program, endpoints, authorization and repository), with fakes only at the
-/// process edge: the MongoDB stand-in, an unreachable Redis, a broker that is down, the Users service answering
-/// "exists" and the token issuer's JWKS. Visibility (404), the assignee's missing delete right (403) and If-Match (412)
-/// are checked through HTTP.
+/// The real Tasks app in-process (<see cref="InProcessTasksApp"/>: its own Program, endpoints, authorization and
+/// repository, fakes only at the process edge) with the Users service answering "exists" and the test token issuer's
+/// JWKS. Visibility (404), the assignee's missing delete right (403) and If-Match (412) are checked through HTTP.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class TasksEndpointWiringTests : IAsyncLifetime
@@ -30,43 +22,20 @@ public sealed class TasksEndpointWiringTests : IAsyncLifetime
     private static readonly string Assignee = Guid.NewGuid().ToString();
     private static readonly string Stranger = Guid.NewGuid().ToString();
     private readonly TestTokenIssuer _issuer = new();
-    private readonly FlakyBrokerPublisher _broker = new() { Down = true };
-    private InProcessMongo _mongo = null!;
-    private WebApplicationFactory<UsersServiceOptions> _app = null!;
+    private InProcessTasksApp _tasks = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mongo = await InProcessMongo.StartAsync();
-        var database = "tasks_" + Guid.NewGuid().ToString("N")[..8];
-        _app = new WebApplicationFactory<UsersServiceOptions>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:tasksdb", _mongo.ConnectionString.Replace("/?", $"/{database}?", StringComparison.Ordinal));
-            web.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200");
-            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://guest:guest@127.0.0.1:1");
-            web.ConfigureTestServices(services =>
-            {
-                services.RemoveAll<IIntegrationEventPublisher>();
-                services.AddSingleton<IIntegrationEventPublisher>(_broker);
-                services.AddHttpClient(AuthenticationExtensions.MetadataHttpClientName)
-                    .ConfigurePrimaryHttpMessageHandler(() => new StubHttpHandler(request =>
-                        _issuer.TryAnswer(request) ?? new HttpResponseMessage(HttpStatusCode.NotFound)));
-                services.AddHttpClient<UserDirectory>()
-                    .ConfigurePrimaryHttpMessageHandler(() => new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)));
-            });
-        });
-        using var warmup = _app.CreateClient();
-    }
+    public async Task InitializeAsync() =>
+        _tasks = await InProcessTasksApp.StartAsync(() => new StubHttpHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)), _issuer);
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _mongo.DisposeAsync();
+        await _tasks.DisposeAsync();
         _issuer.Dispose();
     }
 
     private HttpClient ClientFor(string user)
     {
-        var client = _app.CreateClient();
+        var client = _tasks.App.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _issuer.Mint(user));
         return client;
     }
@@ -141,7 +110,7 @@ public sealed class TasksEndpointWiringTests : IAsyncLifetime
         Exception outage = executionTimeout
             ? new MongoExecutionTimeoutException(connection, "operation exceeded time limit")
             : new MongoConnectionException(connection, "no server");
-        using var scope = _app.Services.CreateScope();
+        using var scope = _tasks.App.Services.CreateScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
 
         var handled = false;

@@ -1,39 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Tasks.Model;
 
-/// <summary>Where a task stands. The JSON names are the API's (<c>todo</c>, <c>in_progress</c>, <c>done</c>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskItemStatus>))]
-public enum TaskItemStatus
-{
-    [JsonStringEnumMemberName("todo")]
-    Todo,
-
-    [JsonStringEnumMemberName("in_progress")]
-    InProgress,
-
-    [JsonStringEnumMemberName("done")]
-    Done,
-}
-
-/// <summary>How urgent a task is. The numeric values are the rank used for sorting, lowest first.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskPriority>))]
-public enum TaskPriority
-{
-    [JsonStringEnumMemberName("low")]
-    Low = 0,
-
-    [JsonStringEnumMemberName("medium")]
-    Medium = 1,
-
-    [JsonStringEnumMemberName("high")]
-    High = 2,
-
-    [JsonStringEnumMemberName("urgent")]
-    Urgent = 3,
-}
-
-/// <summary>The API spelling of the enums, for parsing input and writing messages.</summary>
+/// <summary>The API spelling of the enums: how requests name them, and how documents and events store them.</summary>
 public static class TaskEnumNames
 {
     public static readonly IReadOnlyDictionary<string, TaskItemStatus> Statuses = new Dictionary<string, TaskItemStatus>(StringComparer.Ordinal)
@@ -67,8 +34,4 @@ public static class TaskEnumNames
         TaskPriority.Urgent => "urgent",
         _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
     };
-
-    public static string StatusList => string.Join(", ", Statuses.Keys);
-
-    public static string PriorityList => string.Join(", ", Priorities.Keys);
 }

@@ -1,0 +1,9 @@
+namespace TaskFlow.Tasks.Model;
+
+public enum TaskAction
+{
+    View,
+    Edit,
+    Comment,
+    Delete,
+}
