@@ -1,4 +1,3 @@
-using TaskFlow.Tasks.Apis;
 using TaskFlow.Tasks.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

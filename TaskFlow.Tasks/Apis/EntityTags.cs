@@ -1,7 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Apis;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace TaskFlow.Tasks.Apis;
 
 /// <summary>The problem+json answers of the task handlers.</summary>

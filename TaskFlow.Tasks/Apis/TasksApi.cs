@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using TaskFlow.ServiceDefaults.Errors;
 using TaskFlow.ServiceDefaults.Requests;
 using TaskFlow.Tasks.Apis.Requests;
-using TaskFlow.Tasks.Application;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Apis;
 

@@ -1,7 +1,3 @@
-using TaskFlow.Tasks.Infrastructure;
-using TaskFlow.Tasks.IntegrationEvents;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Application;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Application;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using TaskFlow.Tasks.Infrastructure;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Application;
 
 /// <summary>

@@ -1,13 +1,5 @@
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Tasks.Apis;
-using TaskFlow.Tasks.Application;
-using TaskFlow.Tasks.Infrastructure;
-using TaskFlow.Tasks.IntegrationEvents;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Extensions;
 

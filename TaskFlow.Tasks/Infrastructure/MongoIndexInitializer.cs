@@ -1,5 +1,3 @@
-using MongoDB.Driver;
-
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>

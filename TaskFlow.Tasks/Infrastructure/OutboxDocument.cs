@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Bson.Serialization.Attributes;
-using TaskFlow.Messaging.Outbox.MongoDB;
-
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Bson.Serialization.Attributes;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Linq.Expressions;
-using MongoDB.Driver;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace TaskFlow.Tasks.Infrastructure;
 

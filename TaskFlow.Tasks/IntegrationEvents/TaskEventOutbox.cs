@@ -1,8 +1,5 @@
-using MongoDB.Bson;
 using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Outbox;
-using TaskFlow.Messaging.Outbox.MongoDB;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.IntegrationEvents;
 

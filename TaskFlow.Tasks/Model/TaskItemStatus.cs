@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Tasks.Model;
 
 /// <summary>Where a task stands. The JSON names are the API's (<c>todo</c>, <c>in_progress</c>, <c>done</c>).</summary>

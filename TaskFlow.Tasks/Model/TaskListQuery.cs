@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TaskFlow.Tasks.Model;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace TaskFlow.Tasks.Model;
 
 /// <summary>How urgent a task is. The numeric values are the rank used for sorting, lowest first.</summary>

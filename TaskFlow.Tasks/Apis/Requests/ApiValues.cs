@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Tasks.Model;
 
 namespace TaskFlow.Tasks.Apis.Requests;
 

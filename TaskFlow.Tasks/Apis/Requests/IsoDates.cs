@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Apis.Requests;
 
 public static class IsoDates

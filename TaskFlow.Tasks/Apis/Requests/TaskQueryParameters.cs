@@ -1,8 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Primitives;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Apis.Requests;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using TaskFlow.ServiceDefaults.Errors;
-using TaskFlow.Tasks.Model;
-
 namespace TaskFlow.Tasks.Apis.Requests;
 
 /// <summary>
