@@ -10,13 +10,3 @@ public interface IIntegrationEventHandler<TEvent> where TEvent : class, IIntegra
 {
     Task HandleAsync(IntegrationEventContext<TEvent> context, CancellationToken cancellationToken);
 }
-
-/// <summary>An incoming event as a handler sees it: envelope attributes plus the typed, schema-valid data.</summary>
-public sealed record IntegrationEventContext<TEvent>(
-    Guid EventId,
-    string EventType,
-    string Source,
-    string? Subject,
-    DateTimeOffset Time,
-    TEvent Data,
-    int Attempt) where TEvent : class, IIntegrationEvent;

@@ -12,14 +12,3 @@ public interface IIntegrationEventPublisher
 
     Task PublishAsync<TEvent>(TEvent data, string subject, CancellationToken cancellationToken) where TEvent : class, IIntegrationEvent;
 }
-
-/// <summary>The event's data does not match its JSON Schema (a bug in the publisher, not a transient failure).</summary>
-public sealed class InvalidIntegrationEventException(string eventType, string eventId, string reason)
-    : Exception($"Event {eventId} of type '{eventType}' is invalid: {reason}")
-{
-    public string EventType { get; } = eventType;
-
-    public string EventId { get; } = eventId;
-
-    public string Reason { get; } = reason;
-}

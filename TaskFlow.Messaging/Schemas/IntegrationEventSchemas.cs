@@ -2,14 +2,6 @@ using Json.Schema;
 
 namespace TaskFlow.Messaging.Schemas;
 
-/// <summary>The outcome of checking an event's <c>data</c> against its JSON Schema.</summary>
-public sealed record SchemaValidationResult(bool IsValid, IReadOnlyList<string> Errors)
-{
-    public static SchemaValidationResult Valid { get; } = new(true, []);
-
-    public override string ToString() => IsValid ? "valid" : string.Join("; ", Errors);
-}
-
 /// <summary>
 /// The checked-in JSON Schemas (one file per event type and version, embedded in this assembly) and validation
 /// against them with JsonSchema.Net. Publishers validate before publishing; consumers before handling.

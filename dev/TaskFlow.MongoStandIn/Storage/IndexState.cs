@@ -12,19 +12,16 @@ internal sealed class IndexState
     private readonly SortedSet<IndexEntry> _entries = new(EntryComparer.Instance);
     private readonly List<string[]> _fields = [];
 
-    private IndexState(string name, BsonDocument key, BsonDocument spec)
+    private IndexState()
     {
-        Name = name;
-        Key = key;
-        Spec = spec;
     }
 
-    public string Name { get; }
+    public required string Name { get; init; }
 
-    public BsonDocument Key { get; }
+    public required BsonDocument Key { get; init; }
 
     /// <summary>The normalized specification as listIndexes reports it.</summary>
-    public BsonDocument Spec { get; }
+    public required BsonDocument Spec { get; init; }
 
     public bool Unique { get; private init; }
 
@@ -161,8 +158,11 @@ internal sealed class IndexState
             normalized["textIndexVersion"] = 3;
         }
 
-        var index = new IndexState(nameValue.AsString, key, normalized)
+        var index = new IndexState
         {
+            Name = nameValue.AsString,
+            Key = key,
+            Spec = normalized,
             Unique = spec.GetValue("unique", false).ToBoolean(),
             Sparse = spec.GetValue("sparse", false).ToBoolean(),
             Partial = partial,
