@@ -7,6 +7,7 @@
 #   deploy/prometheus/local-targets.sh            write deploy/prometheus/targets/taskflow.json once
 #   deploy/prometheus/local-targets.sh --watch    rewrite it every 15 s (replicas restart on new ports)
 #   deploy/prometheus/local-targets.sh --output FILE
+#   deploy/prometheus/local-targets.sh --timeout 30   seconds a process may take to answer /metrics (default 5)
 #
 # Each target is labelled service=<name> (TaskFlow.Users -> users) and replica=<pid>. Linux (ss from iproute2).
 set -euo pipefail
@@ -14,10 +15,12 @@ cd "$(dirname "$0")"
 
 output="targets/taskflow.json"
 watch=false
+timeout=5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --watch) watch=true; shift ;;
     --output) output="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -30,7 +33,7 @@ discover() {
     [[ "$args" =~ TaskFlow\.([A-Za-z]+) ]] || continue
     name="${BASH_REMATCH[1],,}"
     [[ "$name" == apphost ]] && continue
-    if curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^# TYPE '; then
+    if curl -fsS --max-time "$timeout" "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^# TYPE '; then
       entries+=("{\"targets\":[\"127.0.0.1:$port\"],\"labels\":{\"service\":\"$name\",\"replica\":\"$pid\"}}")
     fi
   done < <(ss -ltnpH 2>/dev/null | sed -nE 's/^\S+\s+\S+\s+\S+\s+(\S+):([0-9]+)\s.*pid=([0-9]+).*/\2 \3/p' | sort -u)
