@@ -97,7 +97,11 @@ public sealed class DeploymentFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs after the parallel collections (the distributed tests' AppHost among them): the local discovery script probes
+/// this very test process, which answers slowly while an AppHost starts in it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DeploymentCollection : ICollectionFixture<DeploymentFixture>
 {
     public const string Name = "Deployment";
