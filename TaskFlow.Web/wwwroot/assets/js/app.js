@@ -57,15 +57,19 @@ async function submitAuth(event) {
 
 async function render(reason) {
   const signedIn = session.signedIn;
+  const starting = signedIn && !running;
+  if (starting) {
+    // The signed-in view appears only once its handlers are wired: a click on "New task" never lands before them.
+    const [{ startTasks }, { startNotifications }] = await Promise.all([import('./tasks.js'), import('./notifications.js')]);
+    running = [startTasks({ api, session }), startNotifications({ api, session })];
+  }
   byId('auth-view').hidden = signedIn;
   byId('tasks-view').hidden = !signedIn;
   byId('session-bar').hidden = !signedIn;
-  if (signedIn && !running) {
+  if (starting) {
     const user = session.user;
     byId('who').textContent = user.name;
     byId('auth-password').value = '';
-    const [{ startTasks }, { startNotifications }] = await Promise.all([import('./tasks.js'), import('./notifications.js')]);
-    running = [startTasks({ api, session }), startNotifications({ api, session })];
     announce(`Signed in as ${user.name}.`);
     byId('new-task').focus();
   } else if (!signedIn && running) {
