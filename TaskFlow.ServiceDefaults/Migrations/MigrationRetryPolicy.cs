@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Polly;
+using Polly.Retry;
 
 namespace TaskFlow.ServiceDefaults.Migrations;
 
@@ -48,7 +50,7 @@ public sealed class MigrationRetryPolicy(int maxAttempts, TimeSpan maxDelay)
         return false;
     }
 
-    /// <summary>Runs <paramref name="attempt"/> until it succeeds, retrying while <see cref="ShouldRetry"/> says so.</summary>
+    /// <summary>Runs <paramref name="attempt"/> until it succeeds, retrying (a Polly retry) while <see cref="ShouldRetry"/> says so.</summary>
     public async Task ExecuteAsync(
         Func<CancellationToken, Task> attempt,
         Action<int, TimeSpan, Exception> onRetry,
@@ -56,19 +58,24 @@ public sealed class MigrationRetryPolicy(int maxAttempts, TimeSpan maxDelay)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         ArgumentNullException.ThrowIfNull(onRetry);
-        for (var number = 1; ; number++)
+        var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            try
+            MaxRetryAttempts = Math.Max(1, MaxAttempts - 1),
+            // Polly numbers retries from 0: the retry after attempt n is AttemptNumber n - 1.
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } failure && !args.Context.CancellationToken.IsCancellationRequested
+                && ShouldRetry(failure, args.AttemptNumber + 1)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayAfter(args.AttemptNumber + 1)),
+            OnRetry = args =>
             {
-                await attempt(cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ShouldRetry(ex, number))
-            {
-                var delay = DelayAfter(number);
-                onRetry(number, delay, ex);
-                await Task.Delay(delay, cancellationToken);
-            }
-        }
+                if (args.Outcome.Exception is { } failure)
+                {
+                    onRetry(args.AttemptNumber + 1, args.RetryDelay, failure);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+        await pipeline.ExecuteAsync(async ct => await attempt(ct), cancellationToken);
     }
 }
