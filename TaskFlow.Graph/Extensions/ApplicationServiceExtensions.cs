@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace TaskFlow.Graph.Extensions;
 
@@ -9,13 +8,10 @@ public static class ApplicationServiceExtensions
     {
         builder.AddTaskFlowAuthentication();
 
-        builder.Services.AddOptions<DownstreamOptions>()
-            .Bind(builder.Configuration.GetSection(DownstreamOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        AddDownstreamClient(builder, Downstream.Users, o => o.Users);
-        AddDownstreamClient(builder, Downstream.Tasks, o => o.Tasks);
-        AddDownstreamClient(builder, Downstream.Notifier, o => o.Notifier);
+        foreach (var service in Downstream.All)
+        {
+            builder.Services.AddServiceClient(service);
+        }
 
         // A mutation is a POST/PUT/DELETE: retrying it after a lost answer could apply it twice.
         builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options => options.Retry.DisableForUnsafeHttpMethods());
@@ -28,7 +24,4 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<GraphExecutor>();
         return builder;
     }
-
-    private static void AddDownstreamClient(IHostApplicationBuilder builder, string name, Func<DownstreamOptions, Uri> address) =>
-        builder.Services.AddHttpClient(name, (sp, client) => client.BaseAddress = address(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value));
 }

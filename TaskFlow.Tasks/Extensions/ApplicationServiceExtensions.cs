@@ -22,12 +22,11 @@ public static class ApplicationServiceExtensions
 
         builder.AddTaskCaching();
 
-        builder.Services.AddOptions<UsersServiceOptions>()
-            .Bind(builder.Configuration.GetSection(UsersServiceOptions.SectionName))
+        builder.Services.AddOptions<UserDirectoryOptions>()
+            .Bind(builder.Configuration.GetSection(UserDirectoryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddHttpClient<UserDirectory>((sp, http) =>
-            http.BaseAddress = sp.GetRequiredService<IOptions<UsersServiceOptions>>().Value.BaseAddress);
+        builder.Services.AddServiceClient<UserDirectory>(UserDirectory.UsersService);
 
         builder.Services.AddSingleton<TaskRepository>();
         builder.Services.AddSingleton<CommentRepository>();

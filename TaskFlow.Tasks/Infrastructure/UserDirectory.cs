@@ -13,9 +13,12 @@ public sealed partial class UserDirectory(
     HttpClient http,
     HybridCache cache,
     IConnectionMultiplexer redis,
-    IOptions<UsersServiceOptions> options,
+    IOptions<UserDirectoryOptions> options,
     ILogger<UserDirectory> logger)
 {
+    /// <summary>The Users service's AppHost resource name, which service discovery resolves.</summary>
+    public const string UsersService = "users";
+
     private const HybridCacheEntryFlags ReadOnly =
         HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
 

@@ -2,13 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TaskFlow.Tasks.Infrastructure;
 
-public sealed class UsersServiceOptions
+/// <summary>How <see cref="UserDirectory"/> caches the Users service's answers (configuration section <c>UsersService</c>).</summary>
+public sealed class UserDirectoryOptions
 {
     public const string SectionName = "UsersService";
-
-    /// <summary>Resolved through service discovery ("users" is the AppHost resource name).</summary>
-    [Required]
-    public Uri BaseAddress { get; set; } = new("http://users/");
 
     /// <summary>How long "this user exists" is remembered.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
