@@ -22,10 +22,6 @@ public static class ApplicationServiceExtensions
 
         builder.AddTaskCaching();
 
-        builder.Services.AddOptions<UserDirectoryOptions>()
-            .Bind(builder.Configuration.GetSection(UserDirectoryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         builder.Services.AddServiceClient<UserDirectory>(UserDirectory.UsersService);
 
         builder.Services.AddSingleton<TaskRepository>();

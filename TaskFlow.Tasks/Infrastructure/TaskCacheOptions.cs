@@ -15,4 +15,7 @@ public sealed class TaskCacheOptions
     /// one MongoDB read per lease; a change whose stamp Redis did not take is answered after one lease.
     /// </summary>
     public TimeSpan StampLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a "this user exists" answer of the Users service is remembered (users are never deleted).</summary>
+    public TimeSpan UserExistence { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -13,7 +13,7 @@ public sealed partial class UserDirectory(
     HttpClient http,
     HybridCache cache,
     IConnectionMultiplexer redis,
-    IOptions<UserDirectoryOptions> options,
+    IOptions<TaskCacheOptions> options,
     ILogger<UserDirectory> logger)
 {
     /// <summary>The Users service's AppHost resource name, which service discovery resolves.</summary>
@@ -35,7 +35,7 @@ public sealed partial class UserDirectory(
         var answer = await AskUsersServiceAsync(userId, authorization, cancellationToken);
         if (answer == UserLookup.Exists)
         {
-            var ttl = options.Value.ExistenceCacheDuration;
+            var ttl = options.Value.UserExistence;
             await cache.SetAsync(key, true, new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = l2 }, cancellationToken: cancellationToken);
         }
 

@@ -18,14 +18,14 @@ public sealed class InProcessTasksApp : IAsyncDisposable
 {
     private readonly InProcessMongo _mongo;
 
-    private InProcessTasksApp(InProcessMongo mongo, IMongoDatabase database, WebApplicationFactory<UserDirectoryOptions> app)
+    private InProcessTasksApp(InProcessMongo mongo, IMongoDatabase database, WebApplicationFactory<TaskCacheOptions> app)
     {
         _mongo = mongo;
         Database = database;
         App = app;
     }
 
-    public WebApplicationFactory<UserDirectoryOptions> App { get; }
+    public WebApplicationFactory<TaskCacheOptions> App { get; }
 
     /// <summary>The app's database, for what it stored (documents, staged events).</summary>
     public IMongoDatabase Database { get; }
@@ -35,7 +35,7 @@ public sealed class InProcessTasksApp : IAsyncDisposable
     {
         var mongo = await InProcessMongo.StartAsync();
         var database = "tasks_" + Guid.NewGuid().ToString("N")[..8];
-        var app = new WebApplicationFactory<UserDirectoryOptions>().WithWebHostBuilder(web =>
+        var app = new WebApplicationFactory<TaskCacheOptions>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:tasksdb", mongo.ConnectionString.Replace("/?", $"/{database}?", StringComparison.Ordinal));
             web.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200");
