@@ -10,9 +10,6 @@ namespace TaskFlow.Gateway.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    public const string CorsPolicyName = "taskflow-clients";
-    public const string StreamTimeoutPolicy = "stream";
-
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // Rate limits fall back to per-replica counters without Redis, so its outage only degrades the gateway.
@@ -36,14 +33,7 @@ public static class ApplicationServiceExtensions
             options.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(30), TimeoutStatusCode = StatusCodes.Status504GatewayTimeout };
         });
 
-        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
-        builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
-            .WithOrigins(origins)
-            .WithMethods("GET", "POST", "PUT", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Last-Event-ID",
-                RequestIdMiddleware.HeaderName)
-            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed", RequestIdMiddleware.HeaderName,
-                GatewayRateLimitMiddleware.PolicyHeader, GatewayRateLimitMiddleware.StateHeader)));
+        builder.AddGatewayCors();
 
         // Client IPs (rate-limit partitions) come from X-Forwarded-For only when a configured proxy or network sent it.
         builder.Services.AddOptions<TrustedProxyOptions>()
@@ -73,7 +63,7 @@ public static class ApplicationServiceExtensions
         app.UseMiddleware<ViaHeaderMiddleware>();
         app.UseMiddleware<PublicHealthMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        app.UseCors(CorsPolicyName);
+        app.UseGatewayCors();
         app.UseAuthentication();
         app.UseGatewayRateLimiting();
         app.UseAuthorization();

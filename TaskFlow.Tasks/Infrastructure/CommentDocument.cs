@@ -28,12 +28,5 @@ public sealed class CommentDocument : OutboxDocument
         PendingEvents = [.. pendingEvents],
     };
 
-    public TaskComment ToComment() => new()
-    {
-        Id = Id,
-        TaskId = TaskId,
-        AuthorId = AuthorId,
-        Body = Body,
-        CreatedAt = CreatedAt,
-    };
+    public TaskComment ToComment() => new(Id, TaskId, AuthorId, Body, CreatedAt);
 }

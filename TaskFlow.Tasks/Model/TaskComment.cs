@@ -1,24 +1,13 @@
 namespace TaskFlow.Tasks.Model;
 
 /// <summary>A comment on a task (the <c>Comment</c> of API.md).</summary>
-public sealed record TaskComment
+/// <param name="Id">A UUIDv7 string, so ids sort by creation.</param>
+/// <param name="TaskId">The task commented on.</param>
+/// <param name="AuthorId">The <c>sub</c> of the author.</param>
+/// <param name="Body">The text, 1 to <see cref="CommentInput.BodyMaxLength"/> characters.</param>
+/// <param name="CreatedAt">UTC, truncated to milliseconds (what MongoDB stores).</param>
+public sealed record TaskComment(string Id, string TaskId, string AuthorId, string Body, DateTime CreatedAt)
 {
-    public required string Id { get; init; }
-
-    public required string TaskId { get; init; }
-
-    public required string AuthorId { get; init; }
-
-    public required string Body { get; init; }
-
-    public required DateTime CreatedAt { get; init; }
-
-    public static TaskComment Create(string taskId, string authorId, string body, DateTime now) => new()
-    {
-        Id = Guid.CreateVersion7(now).ToString(),
-        TaskId = taskId,
-        AuthorId = authorId,
-        Body = body,
-        CreatedAt = Timestamps.Truncate(now),
-    };
+    public static TaskComment Create(string taskId, string authorId, string body, DateTime now) =>
+        new(Guid.CreateVersion7(now).ToString(), taskId, authorId, body, Timestamps.Truncate(now));
 }
