@@ -12,7 +12,6 @@ namespace TaskFlow.Messaging.Envelope;
 public static class IntegrationEventEnvelope
 {
     public const string MediaType = "application/cloudevents+json";
-    public const string DataContentType = "application/json";
 
     /// <summary>W3C trace context of the span that published the event (CloudEvents distributed-tracing extension).</summary>
     public static CloudEventAttribute TraceParentAttribute { get; } = CloudEventAttribute.CreateExtension("traceparent", CloudEventAttributeType.String);
@@ -46,7 +45,7 @@ public static class IntegrationEventEnvelope
             Type = descriptor.EventType,
             Time = data.OccurredAt,
             Subject = subject,
-            DataContentType = DataContentType,
+            DataContentType = MediaTypeNames.Application.Json,
             DataSchema = descriptor.DataSchema,
             Data = JsonSerializer.SerializeToElement(data, descriptor.ClrType, SerializerOptions),
         };

@@ -48,41 +48,52 @@ public static partial class UsersDatabaseSetup
         var events = new UserEventStaging(db, time);
         email = EmailAddress.Normalize(email);
         var now = time.GetUtcNow();
+        var changes = AdminAccountChanges.None;
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
         if (user is null)
         {
             user = User.Register(email, options.DisplayName, await passwords.HashAsync(password, cancellationToken), now, [Roles.Admin]);
             db.Users.Add(user);
             events.Registered(user);
-            await db.SaveChangesAsync(cancellationToken);
-            LogAdminCreated(logger, user.Id);
-            return;
+            changes = AdminAccountChanges.Created;
         }
-
-        if (user.SetRoles([.. user.Roles, Roles.Admin], now))
+        else
         {
-            events.Updated(user);
-            LogAdminPromoted(logger, user.Id);
-        }
+            if (user.SetRoles([.. user.Roles, Roles.Admin], now))
+            {
+                events.Updated(user);
+                changes |= AdminAccountChanges.AdminRoleRestored;
+            }
 
-        if (await passwords.VerifyAsync(user.PasswordHash, password, cancellationToken) != PasswordCheck.Succeeded)
-        {
-            user.ChangePasswordHash(await passwords.HashAsync(password, cancellationToken), now);
-            LogAdminPasswordReset(logger, user.Id);
+            if (await passwords.VerifyAsync(user.PasswordHash, password, cancellationToken) != PasswordCheck.Succeeded)
+            {
+                user.ChangePasswordHash(await passwords.HashAsync(password, cancellationToken), now);
+                changes |= AdminAccountChanges.PasswordSet;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (changes != AdminAccountChanges.None)
+        {
+            // Someone took the admin role away: worth an operator's look.
+            var level = changes.HasFlag(AdminAccountChanges.AdminRoleRestored) ? LogLevel.Warning : LogLevel.Information;
+            LogAdminReconciled(logger, level, user.Id, changes);
+        }
+    }
+
+    /// <summary>What bringing the admin account in line with configuration changed (one log event per start).</summary>
+    [Flags]
+    private enum AdminAccountChanges
+    {
+        None = 0,
+        Created = 1,
+        AdminRoleRestored = 2,
+        PasswordSet = 4,
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No admin account configured (Users:Admin:Email / Users:Admin:Password)")]
     private static partial void LogNoAdmin(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created the configured admin account {UserId}")]
-    private static partial void LogAdminCreated(ILogger logger, Guid userId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave the admin role back to the configured admin account {UserId}")]
-    private static partial void LogAdminPromoted(ILogger logger, Guid userId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Set the configured password on the admin account {UserId}")]
-    private static partial void LogAdminPasswordReset(ILogger logger, Guid userId);
+    [LoggerMessage(Message = "Brought the configured admin account {UserId} in line with configuration: {Changes}")]
+    private static partial void LogAdminReconciled(ILogger logger, LogLevel level, Guid userId, AdminAccountChanges changes);
 }
