@@ -9,30 +9,19 @@ namespace TaskFlow.Web.Infrastructure;
 /// version is a hash of all of them, so browsers may cache them for a year and still never run a stale mix.
 /// Only <c>index.html</c>, which names the version, is revalidated on each visit.
 /// </summary>
-public sealed class ClientAssets
+/// <param name="Version">The first 12 hex digits of a SHA-256 over every asset's path and content.</param>
+/// <param name="IndexHtml"><c>index.html</c> with the version filled in.</param>
+/// <param name="AssetsRoot">The physical folder holding the assets.</param>
+public sealed record ClientAssets(string Version, string IndexHtml, string AssetsRoot)
 {
-    public const string AssetsFolder = "assets";
+    private const string AssetsFolder = "assets";
     private const string VersionPlaceholder = "{{version}}";
-
-    private ClientAssets(string version, string indexHtml, string assetsRoot)
-    {
-        Version = version;
-        IndexHtml = indexHtml;
-        AssetsRoot = assetsRoot;
-    }
-
-    public string Version { get; }
 
     /// <summary>The URL path the assets are served under, e.g. <c>/assets/3f2a9c0d1e4b</c>.</summary>
     public string BasePath => $"/{AssetsFolder}/{Version}";
 
     /// <summary>The entity tag of <c>index.html</c>: it changes exactly when an asset does.</summary>
     public string IndexETag => $"\"{Version}\"";
-
-    public string IndexHtml { get; }
-
-    /// <summary>The physical folder holding the assets.</summary>
-    public string AssetsRoot { get; }
 
     public static ClientAssets Load(string webRootPath)
     {
