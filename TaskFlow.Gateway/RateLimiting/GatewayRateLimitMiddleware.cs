@@ -2,7 +2,8 @@ namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>
 /// One limit per request, chosen by route and caller (API.md "Rate limits"): <c>POST /users/login</c> per client IP,
-/// other anonymous requests per client IP, authenticated requests per user (token bucket). Every response of a
+/// other anonymous requests per client IP, authenticated requests per user (token bucket); the web client's files
+/// (proxy routes with the metadata <c>RateLimitPolicy: static</c>) per client IP on a budget of their own. Every response of a
 /// limited route carries <c>RateLimit-Policy</c> and <c>RateLimit</c> (draft-ietf-httpapi-ratelimit-headers) from the
 /// state that made the decision; a refusal is 429 problem+json with an honest <c>Retry-After</c>.
 /// </summary>
@@ -10,6 +11,8 @@ public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRate
 {
     public const string PolicyHeader = "RateLimit-Policy";
     public const string StateHeader = "RateLimit";
+    /// <summary>The proxy route metadata key that puts a route under <see cref="GatewayRateLimitPolicies.Static"/>.</summary>
+    public const string RouteMetadataKey = "RateLimitPolicy";
     private const string LoginPath = "/users/login";
 
     public async Task InvokeAsync(HttpContext context)
@@ -51,6 +54,11 @@ public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRate
             return (policies.Login, ClientIp(context));
         }
 
+        if (IsStaticRoute(context))
+        {
+            return (policies.Static, ClientIp(context));
+        }
+
         return context.User.GetSubject() is { } userId
             ? (policies.User, userId)
             : (policies.Anonymous, ClientIp(context));
@@ -58,6 +66,11 @@ public sealed class GatewayRateLimitMiddleware(RequestDelegate next, GatewayRate
 
     /// <summary>The peer address, or the X-Forwarded-For client when a trusted proxy sent it (forwarded-headers middleware).</summary>
     private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static bool IsStaticRoute(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.Metadata is { } metadata &&
+        metadata.TryGetValue(RouteMetadataKey, out var policy) &&
+        string.Equals(policy, GatewayRateLimitPolicies.StaticPolicyName, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsUnlimited(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");

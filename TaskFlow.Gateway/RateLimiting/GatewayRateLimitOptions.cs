@@ -17,6 +17,15 @@ public sealed class GatewayRateLimitOptions
 
     public TimeSpan AnonymousWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The web client's files (routes whose metadata names the <c>static</c> policy): fixed window per client IP, apart
+    /// from the API's anonymous budget so that loading the client spends none of it.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int StaticPermitLimit { get; set; } = 600;
+
+    public TimeSpan StaticWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Authenticated requests: token bucket per user (600 a minute, bursts up to the bucket size).</summary>
     [Range(1, int.MaxValue)]
     public int AuthenticatedTokenLimit { get; set; } = 600;

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Tests.Users;
 
@@ -80,6 +81,35 @@ public sealed class RateLimitHeaderTests(TaskFlowAppFixture fixture)
         using var unauthorized = await client.GetAsync("/tasks");
         Assert.Equal(HttpStatusCode.TooManyRequests, unauthorized.StatusCode);
         Assert.Equal("anonymous", RateLimitFields.Read(unauthorized).Policy);
+    }
+
+    [Fact]
+    public async Task The_web_clients_files_have_their_own_budget_and_spend_none_of_the_anonymous_one()
+    {
+        await GatewayTestSupport.WaitForSharedCountersAsync(fixture);
+        using var client = fixture.CreateGatewayClient();
+        using var first = await client.GetAsync("/openapi/users.json");
+        var anonymous = RateLimitFields.Read(first);
+        Assert.Equal(("anonymous", 59L), (anonymous.Policy, anonymous.Remaining));
+
+        // What a browser loads: the page, then the files it names.
+        using var page = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var pageFields = RateLimitFields.Read(page);
+        Assert.Equal(("static", 600, 60, 599L), (pageFields.Policy, pageFields.Quota, pageFields.Window, pageFields.Remaining));
+        var assets = Regex.Matches(await page.Content.ReadAsStringAsync(), "(?:src|href)=\"(/assets/[^\"]+)\"")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(assets);
+        for (var i = 0; i < assets.Count; i++)
+        {
+            using var asset = await client.GetAsync(assets[i]);
+            Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+            var fields = RateLimitFields.Read(asset);
+            Assert.Equal(("static", 598L - i), (fields.Policy, fields.Remaining));
+        }
+
+        using var second = await client.GetAsync("/openapi/users.json");
+        Assert.Equal(("anonymous", 58L), (RateLimitFields.Read(second).Policy, RateLimitFields.Read(second).Remaining));
     }
 
     [Fact]
