@@ -80,4 +80,9 @@ for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
     gateway.WithEnvironment($"Gateway__TrustedProxies__{i}", settings.GatewayTrustedProxies[i]);
 }
 
+for (var i = 0; i < settings.GatewayTrustedNetworks.Count; i++)
+{
+    gateway.WithEnvironment($"Gateway__TrustedNetworks__{i}", settings.GatewayTrustedNetworks[i]);
+}
+
 builder.Build().Run();

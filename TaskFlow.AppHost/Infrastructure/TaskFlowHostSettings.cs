@@ -3,7 +3,13 @@ using Microsoft.Extensions.Configuration;
 namespace TaskFlow.AppHost.Infrastructure;
 
 /// <summary>Settings of one AppHost run, read once at startup from the <c>TaskFlow</c> configuration section.</summary>
-public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRoot, int? GatewayPort, IReadOnlyList<string> GatewayTrustedProxies, int GatewayReplicas)
+public sealed record TaskFlowHostSettings(
+    InfrastructureMode Mode,
+    string DataRoot,
+    int? GatewayPort,
+    IReadOnlyList<string> GatewayTrustedProxies,
+    IReadOnlyList<string> GatewayTrustedNetworks,
+    int GatewayReplicas)
 {
     public const string SectionName = "TaskFlow";
 
@@ -42,10 +48,15 @@ public sealed record TaskFlowHostSettings(InfrastructureMode Mode, string DataRo
 
         // 0 or empty means "any free port" (test runs); the default is the documented 8080.
         var gatewayPort = section.GetValue<int?>("GatewayPort");
-        // Proxies whose X-Forwarded-For the gateway trusts for client IPs (comma-separated); none by default.
-        var trustedProxies = (section["GatewayTrustedProxies"] ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Whose X-Forwarded-For the gateway trusts for client IPs (comma-separated): proxy addresses, and networks in
+        // CIDR notation; nobody by default. The gateway validates them at start.
+        var trustedProxies = CommaSeparated(section["GatewayTrustedProxies"]);
+        var trustedNetworks = CommaSeparated(section["GatewayTrustedNetworks"]);
         var gatewayReplicas = section.GetValue<int?>("GatewayReplicas") ?? 1;
-        return new TaskFlowHostSettings(mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null, trustedProxies, Math.Max(1, gatewayReplicas));
+        return new TaskFlowHostSettings(
+            mode, Path.GetFullPath(dataRoot), gatewayPort is > 0 ? gatewayPort : null, trustedProxies, trustedNetworks, Math.Max(1, gatewayReplicas));
     }
+
+    private static string[] CommaSeparated(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
