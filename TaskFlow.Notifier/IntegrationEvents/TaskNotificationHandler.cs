@@ -5,7 +5,7 @@ namespace TaskFlow.Notifier.IntegrationEvents;
 /// <summary>
 /// Turns task events into notifications by <see cref="NotificationRules"/>. Each event is applied once: the
 /// notifications, the inbox row for the event id and the live-stream signal (<c>pg_notify</c>, delivered at commit)
-/// share one transaction, and the consumer acks only after it commits.
+/// share one transaction (<see cref="NotificationInserts"/>), and the consumer acks only after it commits.
 /// </summary>
 public sealed partial class TaskNotificationHandler(NotificationsDbContext db, TimeProvider time, ILogger<TaskNotificationHandler> logger) :
     IIntegrationEventHandler<TaskCreated>,
@@ -31,38 +31,19 @@ public sealed partial class TaskNotificationHandler(NotificationsDbContext db, T
         var stored = 0;
         var applied = await db.ProcessOnceAsync(context, InboxName, async ct =>
         {
-            stored = 0;
             var now = time.GetUtcNow();
-            var added = new List<Notification>(intents.Count);
-            foreach (var intent in intents)
+            var notifications = intents.Select(intent => new Notification
             {
-                if (intent.DedupKey is string key && await db.Notifications.AnyAsync(n => n.DedupKey == key, ct))
-                {
-                    continue;
-                }
-
-                var notification = new Notification
-                {
-                    Id = Guid.CreateVersion7(now),
-                    UserId = intent.RecipientId,
-                    Type = intent.Type,
-                    TaskId = intent.TaskId,
-                    Message = intent.Message,
-                    CreatedAt = now,
-                    EventId = context.EventId,
-                    DedupKey = intent.DedupKey,
-                };
-                db.Notifications.Add(notification);
-                added.Add(notification);
-            }
-
-            foreach (var notification in added)
-            {
-                var payload = new NotificationSignal(notification.UserId, NotificationView.From(notification), Activity.Current?.Id).ToPayload();
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({NotifierResources.NotifyChannel}, {payload})", ct);
-            }
-
-            stored = added.Count;
+                Id = Guid.CreateVersion7(now),
+                UserId = intent.RecipientId,
+                Type = intent.Type,
+                TaskId = intent.TaskId,
+                Message = intent.Message,
+                CreatedAt = now,
+                EventId = context.EventId,
+                DedupKey = intent.DedupKey,
+            }).ToList();
+            stored = await db.InsertAndSignalAsync(notifications, Activity.Current?.Id, ct);
         }, cancellationToken);
 
         if (applied)

@@ -144,6 +144,46 @@ public sealed class NotifierConsumptionTests(TaskFlowAppFixture fixture)
     }
 
     [Fact]
+    public async Task Task_updated_and_task_assigned_of_one_change_handled_at_once_store_one_notification_and_neither_is_retried()
+    {
+        using var users = PlainClients.Create(fixture, "users");
+        var owner = await UsersApiClient.RegisterAndLoginAsync(users);
+        var assignee = await UsersApiClient.RegisterAndLoginAsync(users);
+        await using var broker = await BrokerClient.ConnectAsync(fixture);
+        var taskIds = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        var traces = new List<string>();
+
+        // Both events of each change back to back: the two Notifier replicas take them at the same moment. Each event
+        // has a trace of its own, so the Notifier's process spans count its attempts.
+        ActivityContext NewTrace()
+        {
+            var context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+            traces.Add(context.TraceId.ToHexString());
+            return context;
+        }
+
+        foreach (var taskId in taskIds)
+        {
+            await broker.PublishAsync(new TaskUpdated(taskId, owner.Id, assignee.Id, null, "Doc", "todo", "todo", owner.Id, 2, DateTimeOffset.UtcNow), traceContext: NewTrace());
+            await broker.PublishAsync(new TaskAssigned(taskId, owner.Id, assignee.Id, null, "Doc", owner.Id, 2, DateTimeOffset.UtcNow), traceContext: NewTrace());
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (!traces.All(trace => fixture.Telemetry.SpansOf(trace).Any(s => s.Service == "notifier" && s.Name.EndsWith(" process", StringComparison.Ordinal))))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "not every event was processed within 30 s");
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a retry would come after 1 s; stragglers of the export batches
+        var attempts = traces.Select(trace => fixture.Telemetry.SpansOf(trace).Count(s => s.Service == "notifier" && s.Name.EndsWith(" process", StringComparison.Ordinal))).ToList();
+        Assert.True(attempts.All(n => n == 1), $"attempts per event: {string.Join(",", attempts)} (a failed attempt is retried)");
+        Assert.Equal(taskIds.Length, await NotificationsStore.CountAsync(fixture, "notifications WHERE task_id = ANY(@ids)", ("ids", taskIds)));
+        Assert.Equal(taskIds.Length, await NotificationsStore.CountAsync(fixture,
+            "(SELECT DISTINCT task_id FROM notifications WHERE task_id = ANY(@ids) AND user_id = @user) AS t", ("ids", taskIds), ("user", assignee.Id)));
+    }
+
+    [Fact]
     public async Task Stream_delivers_a_new_notification_to_streams_on_every_replica()
     {
         using var users = PlainClients.Create(fixture, "users");

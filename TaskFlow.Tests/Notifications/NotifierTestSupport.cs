@@ -68,9 +68,9 @@ public sealed class BrokerClient : IAsyncDisposable
         await _channel.BasicPublishAsync(MessagingTopology.ExchangeName, routingKey, mandatory: false, properties, body);
     }
 
-    public Task PublishAsync<TEvent>(TEvent data, Guid? id = null) where TEvent : class, IIntegrationEvent
+    public Task PublishAsync<TEvent>(TEvent data, Guid? id = null, ActivityContext? traceContext = null) where TEvent : class, IIntegrationEvent
     {
-        var envelope = IntegrationEventEnvelope.Create(data, subject: "tests", source: "/taskflow/tests", id: id);
+        var envelope = IntegrationEventEnvelope.Create(data, subject: "tests", source: "/taskflow/tests", id: id, traceContext: traceContext);
         return PublishRawAsync(envelope.Type!, IntegrationEventEnvelope.Encode(envelope), envelope.Id!);
     }
 

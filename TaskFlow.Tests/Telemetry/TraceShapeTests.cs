@@ -18,7 +18,7 @@ public sealed class TraceShapeTests(TaskFlowAppFixture fixture)
     /// <summary>
     /// The most spans one created task (assigned to another user, whose stream is open) may record: gateway 2 (server,
     /// proxy client); Tasks 4 (server, assignee lookup client, relay, publish); Users 2 (lookup server, its query);
-    /// Notifier 7 (process, 5 PostgreSQL commands, push) = 15; plus 4 on a Tasks replica's first request (OIDC
+    /// Notifier at most 7 (process, the inbox transaction's PostgreSQL commands, push) = 15; plus 4 on a Tasks replica's first request (OIDC
     /// discovery and JWKS, client and server) = 19; one to spare.
     /// </summary>
     public const int MaxSpansPerCreatedTask = 20;
