@@ -58,14 +58,36 @@ public sealed partial class MonitoringConfigTests(DeploymentFixture deployment, 
     {
         // The probe app of ServiceMetricsFixture runs in this test process (TaskFlow.Tests): the script must find its
         // port through the process, keep it because /metrics answers with Prometheus text, and name it "tests".
+        // The scrape is made large (as a long-running service's is, or this process's after the distributed tests):
+        // a probe that stops reading early must still count the port.
+        using var padding = new System.Diagnostics.Metrics.Meter("TaskFlow.Tests.Padding");
+        var series = padding.CreateCounter<long>("taskflow_tests_padding");
+        for (var i = 0; i < 3000; i++)
+        {
+            series.Add(1, new KeyValuePair<string, object?>("series", $"padding-series-{i:D5}"));
+        }
+
+        using (var scrape = new HttpClient())
+        {
+            // The exporter caches a scrape briefly: ask until the padding is in it.
+            var body = "";
+            for (var attempt = 0; attempt < 50 && body.Length <= 128 * 1024; attempt++)
+            {
+                await Task.Delay(attempt == 0 ? 0 : 200);
+                body = await scrape.GetStringAsync(new Uri($"http://127.0.0.1:{metrics.Port}/metrics"));
+            }
+
+            Assert.True(body.Length > 128 * 1024, $"the scrape is {body.Length} bytes; it must exceed a pipe's buffer (64 KiB)");
+        }
+
         var output = Path.Combine(Path.GetTempPath(), $"taskflow-targets-{Guid.NewGuid():N}.json");
         try
         {
-            var (exitCode, log) = await Processes.RunAsync(Path.Combine(DeploymentFixture.DeployRoot, "prometheus", "local-targets.sh"), ["--output", output, "--timeout", "30"]);
+            // The probes run at once and end with the slowest: the test runner's own port (vstest) never answers HTTP.
+            var (exitCode, log) = await Processes.RunAsync(Path.Combine(DeploymentFixture.DeployRoot, "prometheus", "local-targets.sh"), ["--output", output, "--timeout", "15"]);
             Assert.True(exitCode == 0, log);
 
             var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            // A generous timeout: this test process also hosts the distributed tests' AppHost and may answer slowly.
             var targets = JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsArray();
             var ours = targets.Where(t => t!["labels"]!["replica"]!.GetValue<string>() == pid).ToList();
             Assert.True(ours.Count == 1, $"expected one target for process {pid}; the script wrote {targets.ToJsonString()} ({log.Trim()})");

@@ -26,17 +26,30 @@ while [[ $# -gt 0 ]]; do
 done
 
 discover() {
-  local entries=() pid args name port
-  # One line per listening socket: "<port> <pid>".
+  local probes pid args name port file
+  probes="$(mktemp -d)"
+  # One line per listening socket: "<port> <pid>". Every port is probed at once, so a port that never answers costs
+  # one timeout in all, not one each. The body goes to a file before it is searched: a large scrape piped into
+  # `grep -q` would end curl with SIGPIPE, which pipefail reports as a failed probe.
   while read -r port pid; do
     args="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null || true)"
     [[ "$args" =~ TaskFlow\.([A-Za-z]+) ]] || continue
     name="${BASH_REMATCH[1],,}"
     [[ "$name" == apphost ]] && continue
-    if curl -fsS --max-time "$timeout" "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^# TYPE '; then
-      entries+=("{\"targets\":[\"127.0.0.1:$port\"],\"labels\":{\"service\":\"$name\",\"replica\":\"$pid\"}}")
-    fi
+    (
+      if curl -fsS --max-time "$timeout" -o "$probes/$port.body" "http://127.0.0.1:$port/metrics" 2>/dev/null &&
+        grep -q '^# TYPE ' "$probes/$port.body"; then
+        printf '{"targets":["127.0.0.1:%s"],"labels":{"service":"%s","replica":"%s"}}' "$port" "$name" "$pid" > "$probes/$port.target"
+      fi
+    ) &
   done < <(ss -ltnpH 2>/dev/null | sed -nE 's/^\S+\s+\S+\s+\S+\s+(\S+):([0-9]+)\s.*pid=([0-9]+).*/\2 \3/p' | sort -u)
+  wait
+
+  local entries=()
+  for file in "$probes"/*.target; do
+    [[ -e "$file" ]] && entries+=("$(cat "$file")")
+  done
+  rm -rf "$probes"
 
   mkdir -p "$(dirname "$output")"
   local joined
