@@ -75,14 +75,12 @@ var gateway = builder.AddTaskFlowService<Projects.TaskFlow_Gateway>("gateway", r
     .WithReference(notifier)
     .WithReference(graph)
     .WithReference(web);
-for (var i = 0; i < settings.GatewayTrustedProxies.Count; i++)
+foreach (var (key, values) in new[] { ("TrustedProxies", settings.GatewayTrustedProxies), ("TrustedNetworks", settings.GatewayTrustedNetworks) })
 {
-    gateway.WithEnvironment($"Gateway__TrustedProxies__{i}", settings.GatewayTrustedProxies[i]);
-}
-
-for (var i = 0; i < settings.GatewayTrustedNetworks.Count; i++)
-{
-    gateway.WithEnvironment($"Gateway__TrustedNetworks__{i}", settings.GatewayTrustedNetworks[i]);
+    for (var i = 0; i < values.Count; i++)
+    {
+        gateway.WithEnvironment($"Gateway__{key}__{i}", values[i]);
+    }
 }
 
 builder.Build().Run();

@@ -18,5 +18,5 @@ public static class ServiceClientExtensions
         services.AddHttpClient<TClient>(http => http.BaseAddress = AddressOf(service));
 
     /// <summary>The service-discovery address of an AppHost resource.</summary>
-    public static Uri AddressOf(string service) => new($"http://{service}/");
+    private static Uri AddressOf(string service) => new($"http://{service}/");
 }

@@ -9,13 +9,9 @@ namespace TaskFlow.Tests.Unit;
 [Trait("Category", "Unit")]
 public sealed class AppHostGatewaySettingsTests
 {
-    private static async Task<Dictionary<string, string>> GatewayEnvironmentAsync(params string[] args)
-    {
-        var dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-model-" + Guid.NewGuid().ToString("N"));
-        try
+    private static Task<Dictionary<string, string>> GatewayEnvironmentAsync(params string[] args) =>
+        AppHostModel.InspectAsync(args, async builder =>
         {
-            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
-                ["--TaskFlow:Infrastructure=local", $"--TaskFlow:DataRoot={dataRoot}", .. args]);
             var gateway = (IResourceWithEnvironment)builder.Resources.Single(r => r.Name == "gateway");
             var context = new EnvironmentCallbackContext(builder.ExecutionContext, gateway);
             foreach (var callback in gateway.Annotations.OfType<EnvironmentCallbackAnnotation>())
@@ -26,15 +22,7 @@ public sealed class AppHostGatewaySettingsTests
             return context.EnvironmentVariables
                 .Where(e => e.Key.StartsWith("Gateway__Trusted", StringComparison.Ordinal))
                 .ToDictionary(e => e.Key, e => e.Value?.ToString() ?? "");
-        }
-        finally
-        {
-            if (Directory.Exists(dataRoot))
-            {
-                Directory.Delete(dataRoot, recursive: true);
-            }
-        }
-    }
+        });
 
     [Fact]
     public async Task Trusted_proxies_and_networks_reach_the_gateway_as_its_configuration_keys()
