@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Tests.Users;
+using Xunit.Abstractions;
 
 namespace TaskFlow.Tests.Standards;
 
@@ -13,7 +14,7 @@ namespace TaskFlow.Tests.Standards;
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
 [Trait("Category", "Distributed")]
-public sealed class PortmanContractTests(TaskFlowAppFixture fixture)
+public sealed class PortmanContractTests(TaskFlowAppFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Portman_generated_contract_tests_pass_for_every_service_document()
@@ -73,6 +74,7 @@ public sealed class PortmanContractTests(TaskFlowAppFixture fixture)
             folder.Delete(recursive: true);
         }
 
+        output.WriteLine(string.Join("; ", summaries));
         Assert.True(failures.Count == 0, $"{string.Join("; ", summaries)}\n{failures.Count} failed:\n{string.Join('\n', failures)}");
     }
 
