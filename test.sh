@@ -20,8 +20,9 @@ fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
-# Spectral for the OpenAPI contract tests (TaskFlow.Tests/Edge/OpenApiContractTests, distributed), pinned by
-# tests/contract/package-lock.json; the unit suite does not need it.
+# The npm tools of the external checks (Spectral, Portman, Newman, openid-client, eventsource, @asyncapi/parser: the
+# distributed Edge/OpenApiContractTests and Standards/* tests), pinned by tests/contract/package-lock.json; the unit
+# suite does not need them.
 if [ "$unit" = false ]; then
   npm ci --prefix tests/contract --no-audit --no-fund --loglevel=error || { echo "npm ci in tests/contract failed" >&2; status=1; }
 fi

@@ -83,4 +83,14 @@ foreach (var (key, values) in new[] { ("TrustedProxies", settings.GatewayTrusted
     }
 }
 
+// The public issuer (API.md, "Sessions at the edge"): the gateway's actual address, the tokens' iss and the discovery
+// document's issuer; every validating service gets the same value. (Publishing keeps Jwt:Issuer's configured value.)
+if (builder.ExecutionContext.IsRunMode)
+{
+    foreach (var service in new[] { users, tasks, notifier, graph, gateway })
+    {
+        service.WithEnvironment("Jwt__Issuer", gateway.GetEndpoint("http"));
+    }
+}
+
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using TaskFlow.Messaging.AsyncApi;
 
 namespace TaskFlow.Gateway.Docs;
 
@@ -10,9 +11,15 @@ public static class ApiDocsExtensions
 {
     public static readonly string[] Documents = ["users", "tasks", "notifications"];
 
-    /// <summary>The GraphQL API has no OpenAPI document; the page links its schema (SDL, bearer token required).</summary>
-    public const string GraphQLLink =
-        "<p style=\"margin:8px 16px\">GraphQL: <code>POST /graphql</code> &mdash; <a href=\"/graphql/schema\">schema (SDL)</a> (bearer token required)</p>";
+    public const string AsyncApiPath = AsyncApiDocument.ApiPath;
+
+    /// <summary>
+    /// What has no OpenAPI document, linked from the page: the GraphQL schema (SDL, bearer token required) and the
+    /// AsyncAPI 3.0 document of the integration events.
+    /// </summary>
+    public const string HeaderLinks =
+        "<p style=\"margin:8px 16px\">GraphQL: <code>POST /graphql</code> &mdash; <a href=\"/graphql/schema\">schema (SDL)</a> (bearer token required)" +
+        " &middot; Integration events: <a href=\"" + AsyncApiPath + "\">AsyncAPI 3.0 document</a></p>";
 
     public static WebApplication MapApiDocs(this WebApplication app)
     {
@@ -22,7 +29,10 @@ public static class ApiDocsExtensions
             .AddDocuments(Documents)
             .AddPreferredSecuritySchemes([OpenApiExtensions.OAuth2Scheme, OpenApiExtensions.BearerScheme])
             .EnablePersistentAuthentication()
-            .AddHeaderContent(GraphQLLink));
+            .AddHeaderContent(HeaderLinks));
+        app.MapGet(AsyncApiPath, () => TypedResults.Text(AsyncApiDocument.ToJson(), "application/json"))
+            .AllowAnonymous()
+            .WithName("AsyncApiDocument");
         return app;
     }
 }

@@ -19,11 +19,15 @@ public static class NotificationsApi
 
         api.MapGet("/", ListAsync)
             .WithName("ListNotifications")
+            .WithParameterExample("unread", "true")
+            .WithParameterExample("limit", "20")
+            .WithParameterExample("cursor", NotificationStreamDocs.ExampleCursor)
             .WithSummary("List the caller's notifications")
             .WithDescription("Newest first, the caller's own only. `unread=true` returns only unread ones; `limit` is 1–100 (default 20); pass `nextCursor` back as `cursor` for the next page.");
 
         api.MapPost("/{id:guid}/read", MarkReadAsync)
             .WithIdempotency()
+            .WithParameterExample("id", NotificationStreamDocs.ExampleNotificationId)
             .WithName("MarkNotificationRead")
             .WithSummary("Mark a notification as read")
             .WithDescription("Idempotent: a notification already read keeps its first read time. 404 when the notification is not the caller's.");
@@ -31,10 +35,9 @@ public static class NotificationsApi
         api.MapGet("/stream", NotificationStreamEndpoint.StreamAsync)
             .WithName("StreamNotifications")
             .WithSummary("Live stream of new notifications")
-            .WithDescription("Server-sent events (`text/event-stream`): one `notification` event per new notification for the caller, whichever replica stored it, with `id:` = the notification id and `data:` = the Notification JSON. " +
-                "Reconnect with `Last-Event-ID` to first get, oldest first, the notifications created after that one (up to 1000), then the live ones, with no gap and no duplicate. " +
-                "A `: keep-alive` comment line at least every 15 s keeps proxies from closing the connection.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .WithDescription(NotificationStreamDocs.Description)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .AddOpenApiOperationTransformer((operation, _, _) => NotificationStreamDocs.DescribeAsync(operation));
 
         return app;
     }

@@ -17,6 +17,8 @@ public static class AuthenticationExtensions
         builder.Services.AddOptions<JwtValidationOptions>()
             .Bind(builder.Configuration.GetSection(JwtValidationOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => JwtValidationOptions.IsValidIssuer(o.Issuer),
+                "Jwt:Issuer must be the public base URL (absolute http or https, no trailing slash, no query), e.g. http://localhost:8080.")
             .ValidateOnStart();
 
         builder.Services.AddHttpClient(MetadataHttpClientName);

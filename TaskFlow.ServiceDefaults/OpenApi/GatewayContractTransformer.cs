@@ -149,6 +149,7 @@ public sealed partial class GatewayContractTransformer : IOpenApiDocumentTransfo
             Description = "Makes the request safe to retry (draft-ietf-httpapi-idempotency-key-header): the same key with the same body returns the first response again " +
                 $"with `Idempotent-Replayed: true`. Keys are kept 24 hours, per {(idempotent.Scope == IdempotencyScope.User ? "user" : "client IP")}.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyRequest.MaxKeyLength, Pattern = "^[\\x20-\\x7E]+$" },
+            Example = JsonValue.Create("0b8f3c52-6d1e-4a7b-9c2d-5e4f3a2b1c0d"),
         });
 
         AddProblem(operation, document, StatusCodes.Status400BadRequest, "Invalid request (including an Idempotency-Key that is not 1–255 printable ASCII characters).");

@@ -51,13 +51,24 @@ public static class OpenApiExtensions
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuth2Scheme, document)] = [] },
             ];
             return Task.CompletedTask;
-        }).AddDocumentTransformer<GatewayContractTransformer>());
+        }).AddDocumentTransformer<GatewayContractTransformer>().AddDocumentTransformer<OpenApiExampleTransformer>());
         return builder;
     }
 
     /// <summary>Documents a response header the endpoint sends (e.g. <c>ETag</c>) on responses with <paramref name="statusCode"/>.</summary>
     public static RouteHandlerBuilder ProducesResponseHeader(this RouteHandlerBuilder builder, int statusCode, string name, string description) =>
         builder.WithMetadata(new ResponseHeaderMetadata(statusCode, name, description));
+
+    /// <summary>
+    /// An example value of the parameter <paramref name="name"/> (path, query or header) in the document;
+    /// <paramref name="required"/>: the endpoint answers 400 without it, though its handler takes it as optional.
+    /// </summary>
+    public static RouteHandlerBuilder WithParameterExample(this RouteHandlerBuilder builder, string name, object example, bool required = false) =>
+        builder.WithMetadata(new OpenApiExampleMetadata(name, "", example, required));
+
+    /// <summary>An example request body (serialized camelCase) in the document.</summary>
+    public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example, string contentType = "application/json") =>
+        builder.WithMetadata(new OpenApiExampleMetadata(null, contentType, example));
 
     public static WebApplication MapTaskFlowOpenApi(this WebApplication app)
     {

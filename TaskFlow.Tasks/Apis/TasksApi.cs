@@ -38,6 +38,7 @@ public static class TasksApi
             .WithName("CreateTask")
             .WithSummary("Create a task")
             .WithDescription("Creates a task owned by the caller. Returns it with its Location and ETag.")
+            .WithRequestExample(TaskExamples.Task)
             .ProducesResponseHeader(StatusCodes.Status201Created, "ETag", "The task's version as a strong entity tag.")
             .AcceptsJson<TaskInput>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -50,6 +51,7 @@ public static class TasksApi
 
         api.MapGet("/{id}", GetTask)
             .WithName("GetTask")
+            .WithParameterExample("id", TaskExamples.TaskId)
             .WithSummary("Get a task")
             .WithDescription("Returns the task with a strong ETag; 304 when If-None-Match names the current version; 404 when it does not exist or is not visible to the caller.")
             .ProducesResponseHeader(StatusCodes.Status200OK, "ETag", "The task's version as a strong entity tag.")
@@ -57,6 +59,8 @@ public static class TasksApi
 
         api.MapPut("/{id}", ReplaceTask)
             .WithName("ReplaceTask")
+            .WithParameterExample("id", TaskExamples.TaskId)
+            .WithRequestExample(TaskExamples.Task)
             .WithSummary("Replace a task's editable fields")
             .WithDescription("Full replacement by the owner or the assignee. With If-Match, a task changed since that ETag is a 412. The version increments.")
             .ProducesResponseHeader(StatusCodes.Status200OK, "ETag", "The task's new version as a strong entity tag.")
@@ -65,12 +69,15 @@ public static class TasksApi
 
         api.MapDelete("/{id}", DeleteTask)
             .WithName("DeleteTask")
+            .WithParameterExample("id", TaskExamples.TaskId)
             .WithSummary("Delete a task")
             .WithDescription("Owner or admin only; the assignee gets 403.")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapPost("/{id}/comments", AddComment)
             .WithName("AddComment")
+            .WithParameterExample("id", TaskExamples.TaskId)
+            .WithRequestExample(TaskExamples.Comment)
             .WithSummary("Comment on a task")
             .WithDescription("The owner or the assignee adds a comment of 1 to 5000 characters.")
             .AcceptsJson<CommentInput>()
@@ -78,6 +85,7 @@ public static class TasksApi
 
         api.MapGet("/{id}/comments", ListComments)
             .WithName("ListComments")
+            .WithParameterExample("id", TaskExamples.TaskId)
             .WithSummary("List a task's comments")
             .WithDescription("Oldest first, in pages linked by an opaque cursor.");
 

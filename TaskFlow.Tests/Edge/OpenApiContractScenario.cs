@@ -46,6 +46,16 @@ public sealed class OpenApiContractScenario(HttpClient client)
                         ["grant_type"] = "password", ["username"] = Owner.User.Email, ["password"] = Owner.Password,
                     })),
                     await SendAsync(HttpMethod.Post, "/users/login", null, Json(new { email = Owner.User.Email, password = "wrong-password" })),
+                    // The token endpoint's RFC 6749 refusals (application/json): invalid_grant, invalid_request, invalid_client.
+                    await SendAsync(HttpMethod.Post, "/users/login", null, new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["grant_type"] = "password", ["username"] = Owner.User.Email, ["password"] = "wrong-password",
+                    })),
+                    await SendAsync(HttpMethod.Post, "/users/login", null, new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password" })),
+                    await SendAsync(HttpMethod.Post, "/users/login", null, new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["grant_type"] = "refresh_token", ["refresh_token"] = "x", ["client_id"] = "not-a-client",
+                    })),
                 ];
             case "RefreshTokens":
                 var session = await UsersApiClient.LoginAsync(client, Other.User.Email, Other.Password);
@@ -122,6 +132,8 @@ public sealed class OpenApiContractScenario(HttpClient client)
                 return [await OpenStreamAsync(Other.AccessToken)];
             case "OpenIdConfiguration":
                 return [await SendAsync(HttpMethod.Get, "/.well-known/openid-configuration", null)];
+            case "OAuthAuthorizationServerMetadata":
+                return [await SendAsync(HttpMethod.Get, "/.well-known/oauth-authorization-server", null)];
             case "JsonWebKeySet":
                 return [await SendAsync(HttpMethod.Get, "/.well-known/jwks.json", null)];
             default:

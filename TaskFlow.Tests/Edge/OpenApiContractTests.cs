@@ -101,6 +101,48 @@ public sealed class OpenApiContractTests(TaskFlowAppFixture fixture)
     }
 
     [Fact]
+    public async Task Every_parameter_and_request_body_has_an_example()
+    {
+        using var client = fixture.CreateGatewayClient();
+        var missing = new List<string>();
+        foreach (var name in DocumentNames)
+        {
+            var document = await LoadAsync(client, name);
+            foreach (var operation in document.Operations())
+            {
+                foreach (var parameter in operation.Node["parameters"]?.AsArray() ?? [])
+                {
+                    if (parameter?["example"] is null && parameter?["examples"] is null)
+                    {
+                        missing.Add($"{name} {operation.OperationId}: parameter {parameter?["name"]} ({parameter?["in"]})");
+                    }
+                }
+
+                foreach (var (contentType, media) in operation.Node["requestBody"]?["content"]?.AsObject() ?? [])
+                {
+                    if (media?["example"] is null && media?["examples"] is null)
+                    {
+                        missing.Add($"{name} {operation.OperationId}: request body {contentType}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"{missing.Count} without an example:\n{string.Join('\n', missing)}");
+    }
+
+    [Fact]
+    public async Task The_stream_operation_says_its_events_are_named_notification()
+    {
+        using var client = fixture.CreateGatewayClient();
+        var stream = (await LoadAsync(client, "notifications")).Operations().Single(o => o.OperationId == "StreamNotifications");
+        Assert.Contains("addEventListener('notification'", stream.Node["description"]?.GetValue<string>());
+        var example = stream.Node["responses"]?["200"]?["content"]?["text/event-stream"]?["example"]?.GetValue<string>() ?? "";
+        Assert.Contains("\nevent: notification\n", example);
+        Assert.Contains(stream.Node["parameters"]?.AsArray() ?? [], p => p?["name"]?.GetValue<string>() == "Last-Event-ID");
+    }
+
+    [Fact]
     public async Task Discovery_metadata_and_keys_are_served_through_the_gateway_with_its_own_addresses()
     {
         using var client = fixture.CreateGatewayClient();
@@ -111,6 +153,8 @@ public sealed class OpenApiContractTests(TaskFlowAppFixture fixture)
         var metadata = JsonDocument.Parse(await discovery.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal($"{gateway}/.well-known/jwks.json", metadata.GetProperty("jwks_uri").GetString());
         Assert.Equal($"{gateway}/users/login", metadata.GetProperty("token_endpoint").GetString());
+        // The issuer is the URL the document is served under (OpenID Connect Discovery 1.0 section 4.3, RFC 8414 section 3.3).
+        Assert.Equal(gateway, metadata.GetProperty("issuer").GetString());
 
         using var keys = await client.GetAsync(new Uri(metadata.GetProperty("jwks_uri").GetString()!));
         Assert.Equal(HttpStatusCode.OK, keys.StatusCode);

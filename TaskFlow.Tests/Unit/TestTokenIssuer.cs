@@ -13,7 +13,7 @@ namespace TaskFlow.Tests.Unit;
 /// </summary>
 public sealed class TestTokenIssuer : IDisposable
 {
-    public const string Issuer = "taskflow-users";
+    public const string Issuer = TaskFlow.ServiceDefaults.Authentication.JwtValidationOptions.DefaultIssuer;
     public const string Audience = "taskflow-api";
     private const string JwksPath = "/.well-known/jwks.json";
 

@@ -44,7 +44,8 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         Assert.Equal(user.Email, payload.GetProperty("email").GetString());
         Assert.Equal("Ada", payload.GetProperty("name").GetString());
         Assert.Equal(["user"], ReadRoles(tokens.AccessToken));
-        Assert.Equal("taskflow-users", payload.GetProperty("iss").GetString());
+        // The public issuer: the gateway's actual address (the AppHost passes it), not a name.
+        Assert.Equal(PublicIssuer(), payload.GetProperty("iss").GetString());
         Assert.Equal("taskflow-api", payload.GetProperty("aud").GetString());
         Assert.Equal(900, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
         Assert.True(payload.TryGetProperty("jti", out _));
@@ -87,17 +88,24 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
     }
 
     [Theory]
-    [InlineData("grant_type=client_credentials", "grant_type")]
-    [InlineData("username=a%40example.test&password=long+enough", "grant_type")]
-    [InlineData("grant_type=password&password=long+enough", "username")]
-    [InlineData("grant_type=password&username=a%40example.test", "password")]
-    [InlineData("grant_type=refresh_token", "refresh_token")]
-    public async Task Incomplete_or_unsupported_form_logins_return_400(string body, string field)
+    [InlineData("grant_type=client_credentials", "unsupported_grant_type")]
+    [InlineData("username=a%40example.test&password=long+enough", "invalid_request")]
+    [InlineData("grant_type=password&password=long+enough", "invalid_request")]
+    [InlineData("grant_type=password&username=a%40example.test", "invalid_request")]
+    [InlineData("grant_type=refresh_token", "invalid_request")]
+    [InlineData("grant_type=password&username=nobody%40example.test&password=long+enough", "invalid_grant")]
+    [InlineData("grant_type=refresh_token&refresh_token=not-a-refresh-token", "invalid_grant")]
+    [InlineData("grant_type=password&username=a%40example.test&password=long+enough&client_id=someone-else", "invalid_client")]
+    public async Task Refused_form_logins_answer_RFC_6749_errors(string body, string error)
     {
         using var client = Users();
         using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
         using var response = await client.PostAsync("/users/login", content);
-        await AssertValidationProblemAsync(response, field);
+        Assert.Equal(error == "invalid_client" ? HttpStatusCode.Unauthorized : HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("error_description").GetString()));
     }
 
     [Fact]
@@ -281,15 +289,16 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         var ring = new SigningKeyRing(SigningKeyRing.ImportPem(await File.ReadAllTextAsync(await GetDevelopmentKeyPathAsync(fixture))), []);
         Assert.Equal(ReadHeader(ada.AccessToken).GetProperty("kid").GetString(), ring.Current.KeyId);
         var sid = ReadPayload(ada.AccessToken).GetProperty("sid").GetString() ?? "";
+        var issuer = ReadPayload(ada.AccessToken).GetProperty("iss").GetString() ?? "";
         var user = await GetDomainUserAsync(client, ada);
 
-        var fresh = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, "taskflow-users", "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        var fresh = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, issuer, "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         using (var ok = await SendAuthorizedAsync(client, HttpMethod.Get, "/users/me", fresh.Value))
         {
             await EnsureStatusAsync(ok, HttpStatusCode.OK);
         }
 
-        var expired = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, "taskflow-users", "taskflow-api", DateTimeOffset.UtcNow.AddMinutes(-20), TimeSpan.FromMinutes(15));
+        var expired = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, issuer, "taskflow-api", DateTimeOffset.UtcNow.AddMinutes(-20), TimeSpan.FromMinutes(15));
         using var response = await SendAuthorizedAsync(client, HttpMethod.Get, "/users/me", expired.Value);
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer" && (h.Parameter ?? "").Contains("expired", StringComparison.OrdinalIgnoreCase));
@@ -304,6 +313,7 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         var realKid = ReadHeader(ada.AccessToken).GetProperty("kid").GetString() ?? "";
         var user = await GetDomainUserAsync(client, ada);
         var sid = ReadPayload(ada.AccessToken).GetProperty("sid").GetString() ?? "";
+        var issuer = ReadPayload(ada.AccessToken).GetProperty("iss").GetString() ?? "";
 
         // Altered payload, original signature: promote to admin.
         var payload = JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlTextEncoder.Decode(parts[1])))?.AsObject() ?? [];
@@ -317,17 +327,17 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         using var otherRsa = RSA.Create(2048);
         var impostor = new RsaSecurityKey(otherRsa) { KeyId = realKid };
         var wrongKey = AccessTokenIssuer.Create(user, sid, new SigningCredentials(impostor, SecurityAlgorithms.RsaSha256),
-            "taskflow-users", "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
+            issuer, "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
 
         // HS256 with the published public key as the HMAC secret (algorithm confusion).
         var ring = new SigningKeyRing(SigningKeyRing.ImportPem(await File.ReadAllTextAsync(await GetDevelopmentKeyPathAsync(fixture))), []);
         var publicBytes = ring.PublicKeys[0].Parameters.Modulus ?? [];
         var hmac = new SymmetricSecurityKey(publicBytes) { KeyId = realKid };
         var confused = AccessTokenIssuer.Create(user, sid, new SigningCredentials(hmac, SecurityAlgorithms.HmacSha256),
-            "taskflow-users", "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
+            issuer, "taskflow-api", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
 
         // Wrong audience, real key.
-        var otherAudience = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, "taskflow-users", "someone-else", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
+        var otherAudience = AccessTokenIssuer.Create(user, sid, ring.SigningCredentials, issuer, "someone-else", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Value;
 
         foreach (var (name, token) in new[] { ("altered payload", altered), ("alg none", none), ("wrong key", wrongKey), ("HS256 confusion", confused), ("wrong audience", otherAudience), ("garbage", "abc.def.ghi") })
         {
@@ -349,11 +359,15 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         using var client = Users();
         using var discovery = JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration"));
         var root = discovery.RootElement;
-        Assert.Equal("taskflow-users", root.GetProperty("issuer").GetString());
+        // Read from Users directly (as the services' JwtBearer handlers do): the public issuer and token endpoint, the
+        // keys at the address the caller used.
+        Assert.Equal(PublicIssuer(), root.GetProperty("issuer").GetString());
         var jwksUri = new Uri(root.GetProperty("jwks_uri").GetString() ?? "");
         Assert.Equal(client.BaseAddress?.Authority, jwksUri.Authority);
-        Assert.EndsWith("/users/login", root.GetProperty("token_endpoint").GetString());
-        Assert.Contains("RS256", root.GetProperty("id_token_signing_alg_values_supported").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(PublicIssuer() + "/users/login", root.GetProperty("token_endpoint").GetString());
+        // No ID tokens and no authorization endpoint, so nothing claims them.
+        Assert.False(root.TryGetProperty("id_token_signing_alg_values_supported", out _));
+        Assert.Empty(root.GetProperty("response_types_supported").EnumerateArray());
 
         using var jwks = JsonDocument.Parse(await client.GetStringAsync(jwksUri.PathAndQuery));
         var keys = jwks.RootElement.GetProperty("keys").EnumerateArray().ToList();
@@ -380,6 +394,12 @@ public sealed class UsersSessionTests(TaskFlowAppFixture fixture)
         Assert.Equal(email, admin.User.Email);
         Assert.Equal(["user", "admin"], admin.User.Roles);
         Assert.Equal(["user", "admin"], ReadRoles(admin.AccessToken));
+    }
+
+    private string PublicIssuer()
+    {
+        using var gateway = fixture.CreateGatewayClient();
+        return gateway.BaseAddress?.GetLeftPart(UriPartial.Authority) ?? "";
     }
 
     private static async Task<TokenSubject> GetDomainUserAsync(HttpClient client, SignedInUser signedIn)

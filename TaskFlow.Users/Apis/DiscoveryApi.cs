@@ -1,24 +1,33 @@
 namespace TaskFlow.Users.Apis;
 
 /// <summary>
-/// OpenID discovery metadata and the JWKS, so every service validates tokens with the standard JwtBearer handler
-/// and picks up rotated keys by itself. Addresses are built from the request, so they work however the service is
-/// reached: directly (service discovery, a direct port) or through the gateway, whose <c>X-Forwarded-Proto</c> /
-/// <c>X-Forwarded-Host</c> / <c>X-Forwarded-Prefix</c> (set by YARP, never passed through from clients) name the
-/// public address the client used.
+/// Authorization server metadata and the JWKS. <c>issuer</c> is the configured public issuer (<c>Jwt:Issuer</c>, the
+/// gateway's public base URL: the tokens' <c>iss</c>), and <c>token_endpoint</c> hangs under it, as OpenID Connect
+/// Discovery and RFC 8414 require of a document served at <c>{issuer}/.well-known/...</c>. <c>jwks_uri</c> is built
+/// from the request, so the services' JwtBearer handlers, which read this document from Users directly, also fetch the
+/// keys directly (through the gateway it is <c>{issuer}/.well-known/jwks.json</c>: YARP's <c>X-Forwarded-*</c> headers,
+/// never passed through from clients, name the public address the client used).
 /// </summary>
 public static class DiscoveryApi
 {
     public const string DiscoveryPath = "/.well-known/openid-configuration";
+    public const string AuthorizationServerPath = "/.well-known/oauth-authorization-server";
     public const string JwksPath = "/.well-known/jwks.json";
+    public const string TokenEndpointPath = "/users/login";
 
     public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder app)
     {
         var wellKnown = app.MapGroup("").WithTags("Discovery").AllowAnonymous();
         wellKnown.MapGet(DiscoveryPath, GetConfiguration)
             .WithName("OpenIdConfiguration")
-            .WithSummary("OpenID discovery metadata of the token issuer")
-            .WithDescription("OpenID Connect discovery metadata: issuer, `jwks_uri`, `token_endpoint` (addresses as the caller reached this service), supported grants and claims.");
+            .WithSummary("Authorization server metadata (OpenID Connect Discovery 1.0)")
+            .WithDescription("`issuer` (the public base URL, equal to every access token's `iss`), `token_endpoint` (`{issuer}/users/login`: " +
+                "`grant_type=password` and `refresh_token`, public client `taskflow`, no client authentication), `jwks_uri`, and only fields that are true: " +
+                "TaskFlow issues no ID tokens and has no authorization endpoint.");
+        wellKnown.MapGet(AuthorizationServerPath, GetConfiguration)
+            .WithName("OAuthAuthorizationServerMetadata")
+            .WithSummary("Authorization server metadata (RFC 8414)")
+            .WithDescription("The same document as `/.well-known/openid-configuration`, at the RFC 8414 address.");
         wellKnown.MapGet(JwksPath, GetKeys)
             .WithName("JsonWebKeySet")
             .WithSummary("Public keys that verify access tokens (current and previous)")
@@ -28,17 +37,17 @@ public static class DiscoveryApi
 
     public static Ok<OpenIdConfiguration> GetConfiguration(HttpRequest request, IOptions<JwtValidationOptions> jwt)
     {
-        var baseAddress = PublicBaseAddress(request);
+        var issuer = jwt.Value.Issuer;
         return TypedResults.Ok(new OpenIdConfiguration(
-            Issuer: jwt.Value.Issuer,
-            JwksUri: baseAddress + JwksPath,
-            TokenEndpoint: baseAddress + "/users/login",
+            Issuer: issuer,
+            TokenEndpoint: issuer + TokenEndpointPath,
+            JwksUri: PublicBaseAddress(request) + JwksPath,
             GrantTypesSupported: [TokensApi.PasswordGrant, TokensApi.RefreshTokenGrant],
             TokenEndpointAuthMethodsSupported: ["none"],
-            ResponseTypesSupported: ["token"],
+            ResponseTypesSupported: [],
             SubjectTypesSupported: ["public"],
-            IdTokenSigningAlgValuesSupported: [SecurityAlgorithms.RsaSha256],
-            ClaimsSupported: [TokenClaims.Subject, TokenClaims.Email, TokenClaims.Name, TokenClaims.Role, TokenClaims.SessionId]));
+            ClaimsSupported: [TokenClaims.Subject, TokenClaims.Email, TokenClaims.Name, TokenClaims.Role, TokenClaims.SessionId],
+            ServiceDocumentation: issuer + "/docs"));
     }
 
     private static string PublicBaseAddress(HttpRequest request)

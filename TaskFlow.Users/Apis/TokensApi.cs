@@ -1,14 +1,20 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
+using LoginResults = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<TaskFlow.Users.Apis.TokenResponse>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<TaskFlow.Users.Apis.OAuthTokenResponse>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<TaskFlow.Users.Apis.OAuthErrorResponse>>;
 
 namespace TaskFlow.Users.Apis;
 
 /// <summary>
-/// Sessions: log in (JSON or the OAuth2 password form), refresh (rotating refresh tokens), log out.
-/// Bad credentials and bad refresh tokens are 401 problem+json for JSON and form clients alike (API.md), not the
-/// RFC 6749 <c>400 invalid_grant</c>.
+/// Sessions: log in (JSON or the OAuth2 token endpoint's form), refresh (rotating refresh tokens), log out.
+/// JSON clients get problem+json (401 for bad credentials); form clients get RFC 6749 errors (<see cref="OAuthErrors"/>).
 /// </summary>
 public static partial class TokensApi
 {
@@ -20,14 +26,63 @@ public static partial class TokensApi
     {
         Type = JsonSchemaType.Object,
         Required = new HashSet<string> { "grant_type" },
+        Description = "An RFC 6749 token request from a public client (no client authentication).",
         Properties = new Dictionary<string, IOpenApiSchema>
         {
             ["grant_type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [PasswordGrant, RefreshTokenGrant] },
             ["username"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The email address (password grant)." },
-            ["password"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "password" },
-            ["refresh_token"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "refresh_token grant." },
+            ["password"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "password", Description = "The password (password grant)." },
+            ["refresh_token"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The current refresh token (refresh_token grant)." },
+            ["client_id"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = $"Optional: a configured public client (`{TokenOptions.DefaultPublicClient}` by default); an unknown one is 401 `invalid_client`.",
+            },
         },
     };
+
+    private static readonly OpenApiSchema OAuthErrorSchema = new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string> { "error" },
+        Description = "An RFC 6749 section 5.2 error (answers to form requests only).",
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["error"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. OAuthErrors.All.Select(e => (JsonNode)e)] },
+            ["error_description"] = new OpenApiSchema { Type = JsonSchemaType.String },
+        },
+    };
+
+    /// <summary>One body type per content type: JSON {email, password} or the RFC 6749 form; RFC 6749 errors for the form.</summary>
+    private static Task DescribeTokenEndpoint(OpenApiOperation operation)
+    {
+        if (operation.RequestBody?.Content?.TryGetValue(FormContentType, out var form) == true)
+        {
+            form.Schema = OAuthFormSchema;
+            form.Example = new JsonObject
+            {
+                ["grant_type"] = PasswordGrant, ["username"] = ApiExamples.Email, ["password"] = ApiExamples.Password,
+                ["client_id"] = TokenOptions.DefaultPublicClient,
+            };
+        }
+
+        if (operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true)
+        {
+            json.Example = new JsonObject { ["email"] = ApiExamples.Email, ["password"] = ApiExamples.Password };
+        }
+
+        foreach (var (status, description) in new[] { ("400", "invalid_request, invalid_grant (bad credentials, a rotated or unknown refresh token) or unsupported_grant_type"), ("401", "invalid_client") })
+        {
+            if (operation.Responses?.TryGetValue(status, out var found) == true && found is OpenApiResponse response)
+            {
+                response.Description = $"{response.Description} JSON requests: problem+json. Form requests: RFC 6749 `{{error, error_description}}` ({description}).".Trim();
+                response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                response.Content["application/json"] = new OpenApiMediaType { Schema = OAuthErrorSchema };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
     {
@@ -37,26 +92,21 @@ public static partial class TokensApi
             .AllowAnonymous()
             .DisableAntiforgery()
             .Accepts<LoginRequest>("application/json", FormContentType)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                // One body type per content type: JSON {email, password}, or the RFC 6749 token request form.
-                if (operation.RequestBody?.Content?.TryGetValue(FormContentType, out var form) == true)
-                {
-                    form.Schema = OAuthFormSchema;
-                }
-
-                return Task.CompletedTask;
-            })
+            .AddOpenApiOperationTransformer((operation, _, _) => DescribeTokenEndpoint(operation))
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("Login")
             .WithSummary("Log in and get a token pair")
             .WithDescription("JSON `{email, password}` answers camelCase names; the OAuth2 form (`grant_type=password&username=..&password=..`, " +
                 "or `grant_type=refresh_token&refresh_token=..`) answers `access_token`, `token_type`, `expires_in`, `refresh_token`. " +
-                "Wrong email and wrong password are the same 401.");
+                "JSON: wrong email and wrong password are the same 401 problem+json. Form (the OAuth2 token endpoint of the discovery document, " +
+                "public client `taskflow` or no client_id): RFC 6749 errors, 400 `invalid_grant` for bad credentials or a rotated refresh token, " +
+                "`invalid_request`, `unsupported_grant_type`, 401 `invalid_client` for an unknown client_id.");
 
         users.MapPost("/refresh", Refresh)
             .AllowAnonymous()
+            .WithRequestExample(new RefreshRequest(ApiExamples.RefreshToken))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new token pair")
@@ -64,6 +114,7 @@ public static partial class TokensApi
 
         users.MapPost("/logout", Logout)
             .RequireAuthorization()
+            .WithRequestExample(new LogoutRequest(ApiExamples.RefreshToken))
             .WithName("Logout")
             .WithSummary("End the session")
             .WithDescription("Revokes the session of the access token and, when given, the session of `refreshToken`; their refresh tokens stop working at once.");
@@ -71,7 +122,7 @@ public static partial class TokensApi
         return app;
     }
 
-    public static async Task<Results<Ok<TokenResponse>, Ok<OAuthTokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+    public static async Task<LoginResults> Login(
         HttpContext context, [AsParameters] TokenServices services, CancellationToken cancellationToken)
     {
         var request = context.Request;
@@ -112,27 +163,30 @@ public static partial class TokensApi
         return TypedResults.Ok(pair);
     }
 
-    private static async Task<Results<Ok<TokenResponse>, Ok<OAuthTokenResponse>, ValidationProblem, ProblemHttpResult>> LoginWithFormAsync(
+    /// <summary>The OAuth2 token endpoint (RFC 6749 sections 4.3 and 6): refusals are RFC 6749 errors, not problem+json.</summary>
+    private static async Task<LoginResults> LoginWithFormAsync(
         HttpContext context, IFormCollection form, TokenServices services, CancellationToken cancellationToken)
     {
+        if (PublicClientCheck.Refusal(context.Request, form, services.Options.Value) is { } refusal)
+        {
+            return OAuthErrors.Client(refusal);
+        }
+
         string grantType = form["grant_type"].ToString();
         TokenResponse? pair;
         switch (grantType)
         {
             case PasswordGrant:
                 string username = form["username"].ToString(), password = form["password"].ToString();
-                var errors = new ValidationErrors()
-                    .Add("username", string.IsNullOrWhiteSpace(username) ? "A username (the email address) is required." : null)
-                    .Add("password", string.IsNullOrEmpty(password) ? "A password is required." : null);
-                if (!errors.IsEmpty)
+                if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
                 {
-                    return Problems.Validation(errors);
+                    return OAuthErrors.Request("The password grant needs username (the email address) and password.");
                 }
 
                 pair = await AuthenticateAsync(username, password, services, cancellationToken);
                 if (pair is null)
                 {
-                    return Problems.InvalidCredentials();
+                    return OAuthErrors.Grant("The email address or password is incorrect.");
                 }
 
                 break;
@@ -140,18 +194,20 @@ public static partial class TokensApi
                 var refreshToken = form["refresh_token"].ToString();
                 if (string.IsNullOrEmpty(refreshToken))
                 {
-                    return Problems.Validation("refresh_token", "A refresh token is required.");
+                    return OAuthErrors.Request("The refresh_token grant needs refresh_token.");
                 }
 
                 pair = await RotateAsync(refreshToken, services, cancellationToken);
                 if (pair is null)
                 {
-                    return Problems.InvalidRefreshToken();
+                    return OAuthErrors.Grant("The refresh token is unknown, expired, revoked or already used.");
                 }
 
                 break;
+            case "":
+                return OAuthErrors.Request("grant_type is required.");
             default:
-                return Problems.Validation("grant_type", $"Supported grant types: {PasswordGrant}, {RefreshTokenGrant}.");
+                return OAuthErrors.UnsupportedGrant($"Supported grant types: {PasswordGrant}, {RefreshTokenGrant}.");
         }
 
         NoStore(context);

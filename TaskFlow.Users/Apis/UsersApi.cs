@@ -14,6 +14,7 @@ public static class UsersApi
         users.MapPost("/register", Register)
             .AllowAnonymous()
             .WithIdempotency(IdempotencyScope.ClientIp)
+            .WithRequestExample(new RegisterRequest(ApiExamples.Email, ApiExamples.Password, ApiExamples.DisplayName))
             .WithName("RegisterUser")
             .WithSummary("Create an account")
             .WithDescription("Registers a user with the `user` role. The email is unique case-insensitively; the password has at least 8 characters; the display name 1-100.");
@@ -25,11 +26,13 @@ public static class UsersApi
 
         users.MapPut("/me", UpdateMe)
             .RequireAuthorization()
+            .WithRequestExample(new UpdateProfileRequest(ApiExamples.DisplayName))
             .WithName("UpdateCurrentUser")
             .WithSummary("Change the caller's display name");
 
         users.MapGet("/{id:guid}", GetUser)
             .RequireAuthorization()
+            .WithParameterExample("id", ApiExamples.UserId)
             .WithName("GetUser")
             .WithSummary("An account by id")
             .WithDescription("The full account for the account itself and admins; only `id` and `displayName` for anyone else.");
@@ -37,18 +40,23 @@ public static class UsersApi
         // Lookup by email: how a client picks an assignee by address. Exact, case-insensitive (citext) match only.
         users.MapGet("/lookup", LookupUser)
             .RequireAuthorization()
+            .WithParameterExample("email", ApiExamples.ExistingEmail, required: true)
             .WithName("LookupUserByEmail")
             .WithSummary("Find an account by its exact email address")
             .WithDescription("Returns `{id, displayName}` for an exact (case-insensitive) match of `email`; 404 when no account has it; 400 when `email` is missing or not an email address.");
 
         users.MapGet("", ListUsers)
             .RequireAuthorization(AdminPolicy)
+            .WithParameterExample("limit", 20)
+            .WithParameterExample("cursor", ApiExamples.FirstPageCursor)
             .WithName("ListUsers")
             .WithSummary("All accounts, oldest first (admin)")
             .WithDescription("Cursor paging: pass `nextCursor` of a page as `cursor` to get the next one; `limit` is 1-100, default 20.");
 
         users.MapPut("/{id:guid}/roles", SetRoles)
             .RequireAuthorization(AdminPolicy)
+            .WithParameterExample("id", ApiExamples.UserId)
+            .WithRequestExample(new SetRolesRequest([Roles.User]))
             .WithName("SetUserRoles")
             .WithSummary("Replace an account's roles (admin)");
 
@@ -204,6 +212,7 @@ public static class UsersApi
     private static void MapUserBatch(RouteGroupBuilder users) =>
         users.MapGet("/batch", GetUserBatch)
             .RequireAuthorization()
+            .WithParameterExample("ids", ApiExamples.UserIds, required: true)
             .WithName("GetUserBatch")
             .WithSummary("Public profiles of many accounts")
             .WithDescription("`ids`: 1-100 comma-separated user ids. Answers `{items: [{id, displayName}]}` (what any signed-in user may see of an account); unknown ids are left out.");

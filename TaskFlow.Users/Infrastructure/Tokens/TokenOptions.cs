@@ -27,6 +27,17 @@ public sealed class TokenOptions
     /// </summary>
     public string? KeyDirectory { get; set; }
 
+    /// <summary>The public OAuth2 client (RFC 6749 section 2.1) of TaskFlow's own clients.</summary>
+    public const string DefaultPublicClient = "taskflow";
+
+    /// <summary>
+    /// Client ids the token endpoint accepts (<c>Users:Tokens:PublicClients:0</c>, ...); unset: only <see cref="DefaultPublicClient"/>.
+    /// A request may also omit <c>client_id</c>.
+    /// </summary>
+    public List<string>? PublicClients { get; set; }
+
+    public IReadOnlyList<string> AllowedClients => PublicClients is { Count: > 0 } clients ? clients : [DefaultPublicClient];
+
     /// <summary>Allow generating a development key outside the Development environment (never in production).</summary>
     public bool AllowGeneratedKey { get; set; }
 }
