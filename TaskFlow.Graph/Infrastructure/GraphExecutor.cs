@@ -24,7 +24,11 @@ public sealed partial class GraphExecutor(
     public static readonly IReadOnlyList<IValidationRule> Rules =
     [
         .. DocumentValidator.CoreRules,
-        new ComplexityValidationRule(new ComplexityOptions { MaxComplexity = GraphLimits.MaxComplexity }),
+        new ComplexityValidationRule(new ComplexityOptions
+        {
+            MaxComplexity = GraphLimits.MaxComplexity,
+            DefaultComplexityImpactDelegate = IntrospectionSize.Impact,
+        }),
         RequestBudgetRule.Instance,
     ];
 

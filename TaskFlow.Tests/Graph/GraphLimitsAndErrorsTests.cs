@@ -76,6 +76,19 @@ public sealed class GraphLimitsAndErrorsTests
     }
 
     [Fact]
+    public async Task The_graphql_js_standard_introspection_query_is_answered_within_the_budget()
+    {
+        await using var host = new GraphUnitHost(_ => GraphUnitHost.Json(new { }));
+
+        var answer = await host.PostQueryAsync(GraphQLStandardClientTests.IntrospectionQuery());
+
+        Assert.Equal(200, answer.Status);
+        Assert.Empty(answer.ErrorCodes);
+        Assert.Equal("Query", answer.Data.GetProperty("__schema").GetProperty("queryType").GetProperty("name").GetString());
+        Assert.Empty(host.Calls);
+    }
+
+    [Fact]
     public async Task A_query_over_the_complexity_budget_is_rejected_before_any_REST_call()
     {
         await using var host = new GraphUnitHost(_ => GraphUnitHost.Json(new { items = Array.Empty<object>(), nextCursor = (string?)null }));
