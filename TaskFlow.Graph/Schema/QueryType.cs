@@ -5,6 +5,7 @@ public sealed class QueryType : ObjectGraphType
     public QueryType()
     {
         Name = "Query";
+        Description = "TaskFlow: tasks, comments, users and notifications, with the visibility and permissions of the REST API.";
 
         Field<NonNullGraphType<UserType>>("me")
             .Description("The caller's account (GET /users/me).")
