@@ -25,6 +25,8 @@ status=0
 # suite does not need them.
 if [ "$unit" = false ]; then
   npm ci --prefix tests/contract --no-audit --no-fund --loglevel=error || { echo "npm ci in tests/contract failed" >&2; status=1; }
+  # graphql-js for the GraphQL introspection test (TaskFlow.Tests/Graph/GraphQLStandardClientTests), pinned by tests/graphql/package-lock.json.
+  npm ci --prefix tests/graphql --no-audit --no-fund --loglevel=error || { echo "npm ci in tests/graphql failed" >&2; status=1; }
 fi
 dotnet build TaskFlow.sln -c Debug -nologo -v q || exit 1
 filter=()

@@ -7,5 +7,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTasksApi();
+app.MapCommentBatchApi();
 app.MapTaskFlowOpenApi();
 app.Run();

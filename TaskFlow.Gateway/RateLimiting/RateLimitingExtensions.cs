@@ -25,5 +25,6 @@ public static class RateLimitingExtensions
         return builder;
     }
 
-    public static IApplicationBuilder UseGatewayRateLimiting(this IApplicationBuilder app) => app.UseMiddleware<GatewayRateLimitMiddleware>();
+    public static IApplicationBuilder UseGatewayRateLimiting(this IApplicationBuilder app) =>
+        app.UseMiddleware<GatewayRateLimitMiddleware>().UseMiddleware<GraphQL.GraphQLMutationRateLimitMiddleware>();
 }

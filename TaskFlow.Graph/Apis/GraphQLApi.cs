@@ -43,13 +43,13 @@ public static class GraphQLApi
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var contentType)
             || !string.Equals(contentType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return Reject(executor, StatusCodes.Status415UnsupportedMediaType, "Send the request as application/json.");
+            return Reject(http, executor, StatusCodes.Status415UnsupportedMediaType, "Send the request as application/json.");
         }
 
         var body = await ReadBodyAsync(http.Request, http.RequestAborted);
         if (body is null)
         {
-            return Reject(executor, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {GraphLimits.MaxBodyBytes} bytes.");
+            return Reject(http, executor, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {GraphLimits.MaxBodyBytes} bytes.");
         }
 
         GraphQLRequest? request;
@@ -60,7 +60,7 @@ public static class GraphQLApi
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException
                                        or NotSupportedException or ArgumentException or OverflowException or DecoderFallbackException)
         {
-            return Reject(executor, StatusCodes.Status400BadRequest, "The request body is not valid JSON of the form {\"query\", \"variables\", \"operationName\"}.");
+            return Reject(http, executor, StatusCodes.Status400BadRequest, "The request body is not valid JSON of the form {\"query\", \"variables\", \"operationName\"}.");
         }
 
         return await ExecuteAsync(request, http, executor, queryOnly: false);
@@ -84,7 +84,7 @@ public static class GraphQLApi
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException
                                            or NotSupportedException or ArgumentException or OverflowException)
             {
-                return Reject(executor, StatusCodes.Status400BadRequest, "The variables parameter is not a JSON object.");
+                return Reject(http, executor, StatusCodes.Status400BadRequest, "The variables parameter is not a JSON object.");
             }
         }
 
@@ -98,19 +98,19 @@ public static class GraphQLApi
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
-            return Reject(executor, StatusCodes.Status400BadRequest, "A query is required.");
+            return Reject(http, executor, StatusCodes.Status400BadRequest, "A query is required.");
         }
 
         if (request.Query.Length > GraphLimits.MaxQueryLength)
         {
-            return Reject(executor, StatusCodes.Status400BadRequest, $"The query is longer than {GraphLimits.MaxQueryLength} characters.", request.OperationName);
+            return Reject(http, executor, StatusCodes.Status400BadRequest, $"The query is longer than {GraphLimits.MaxQueryLength} characters.", request.OperationName);
         }
 
         var result = await executor.ExecuteAsync(request, http, queryOnly);
         var status = result.Executed
             ? StatusCodes.Status200OK
             : result.Errors?.Any(e => e is MutationOverGetError) == true ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status400BadRequest;
-        return new GraphQLHttpResult(result, status);
+        return new GraphQLHttpResult(result, status, GraphQLMediaType.Negotiate(http.Request));
     }
 
     /// <summary>No valid token: GraphQL clients get a GraphQL error they understand, with 401 and WWW-Authenticate.</summary>
@@ -119,10 +119,10 @@ public static class GraphQLApi
             ? null
             : new GraphQLHttpResult(
                 executor.Reject(new GraphError(GraphErrorCodes.Unauthenticated, "A valid bearer access token is required."), null),
-                StatusCodes.Status401Unauthorized);
+                StatusCodes.Status401Unauthorized, GraphQLMediaType.Negotiate(http.Request));
 
-    private static GraphQLHttpResult Reject(GraphExecutor executor, int status, string message, string? operationName = null) =>
-        new(executor.Reject(GraphError.BadInput(message), operationName), status);
+    private static GraphQLHttpResult Reject(HttpContext http, GraphExecutor executor, int status, string message, string? operationName = null) =>
+        new(executor.Reject(GraphError.BadInput(message), operationName), status, GraphQLMediaType.Negotiate(http.Request));
 
     /// <summary>The body as text, or null when it is larger than <see cref="GraphLimits.MaxBodyBytes"/>.</summary>
     private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

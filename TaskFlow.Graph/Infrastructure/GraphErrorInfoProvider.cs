@@ -28,7 +28,7 @@ public sealed class GraphErrorInfoProvider : IErrorInfoProvider
         UnhandledError { InnerException: GraphQLParser.Exceptions.GraphQLMaxDepthExceededException } =>
             (GraphErrorCodes.BadUserInput, "The query text is nested too deeply to parse."),
         UnhandledError => (GraphErrorCodes.InternalServerError, InternalMessage),
-        TimeoutError => (GraphErrorCodes.ServiceUnavailable, "The request took too long."),
+        TimeoutError => (GraphErrorCodes.Unavailable, "The request took too long."),
         RequestError or DocumentError or ValidationError or InvalidValueError => (GraphErrorCodes.BadUserInput, error.Message),
         _ => (GraphErrorCodes.InternalServerError, InternalMessage),
     };

@@ -4,8 +4,8 @@ using GraphQL.Validation.Rules.Custom;
 namespace TaskFlow.Graph.Infrastructure;
 
 /// <summary>
-/// Runs one GraphQL request for one caller: validation with the depth and complexity limits (before anything
-/// executes), execution with the caller's REST access, one span for the operation and its metrics.
+/// Runs one GraphQL request for one caller: validation with the request budget and the complexity limit (before
+/// anything executes), execution with the caller's REST access, one span for the operation and its metrics.
 /// </summary>
 public sealed partial class GraphExecutor(
     IDocumentExecuter executer,
@@ -17,11 +17,19 @@ public sealed partial class GraphExecutor(
 {
     public const string AnonymousOperation = "anonymous";
 
-    /// <summary>The standard rules plus the limits; introspection fields are counted like any other field.</summary>
+    /// <summary>
+    /// The standard rules plus the limits: the request budget (downstream calls, mutation fields, depth without the
+    /// introspection fields) and the size budget, which counts introspection fields like any other.
+    /// </summary>
     public static readonly IReadOnlyList<IValidationRule> Rules =
     [
         .. DocumentValidator.CoreRules,
-        new ComplexityValidationRule(new ComplexityOptions { MaxDepth = GraphLimits.MaxDepth, MaxComplexity = GraphLimits.MaxComplexity }),
+        new ComplexityValidationRule(new ComplexityOptions
+        {
+            MaxComplexity = GraphLimits.MaxComplexity,
+            DefaultComplexityImpactDelegate = IntrospectionSize.Impact,
+        }),
+        RequestBudgetRule.Instance,
     ];
 
     private static readonly IReadOnlyList<IValidationRule> QueryOnlyRules = [.. Rules, QueryOnlyRule.Instance];
@@ -34,6 +42,7 @@ public sealed partial class GraphExecutor(
             clients, telemetry, loggers.CreateLogger<ServiceApi>(),
             http.Request.Headers.Authorization.ToString(),
             http.Request.Headers[ServiceApi.RequestIdHeader].FirstOrDefault());
+        var permits = MutationPermits.From(http.Request.Headers);
 
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
@@ -42,7 +51,7 @@ public sealed partial class GraphExecutor(
             OperationName = request.OperationName,
             Variables = request.Variables,
             ValidationRules = queryOnly ? QueryOnlyRules : Rules,
-            UserContext = new GraphRequestContext(api),
+            UserContext = new GraphRequestContext(api, permits),
             RequestServices = http.RequestServices,
             User = http.User,
             CancellationToken = http.RequestAborted,

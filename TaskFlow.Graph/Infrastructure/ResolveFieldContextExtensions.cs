@@ -15,4 +15,14 @@ public static class ResolveFieldContextExtensions
         using var activity = GraphTelemetry.StartResolver($"{context.ParentType.Name}.{context.FieldDefinition.Name}", string.Join('.', context.Path));
         return await resolve(context.Request().Api, context.CancellationToken);
     }
+
+    /// <summary>
+    /// A mutation field: it spends one of the rate-limit permits the gateway granted (RATE_LIMITED when none is left,
+    /// without calling the service), then runs like any resolver that calls a service.
+    /// </summary>
+    public static Task<T> MutateAsync<T>(this IResolveFieldContext context, Func<ServiceApi, CancellationToken, Task<T>> resolve)
+    {
+        context.Request().Permits.Spend();
+        return context.TracedAsync(resolve);
+    }
 }

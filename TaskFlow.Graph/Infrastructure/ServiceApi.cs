@@ -8,6 +8,8 @@ namespace TaskFlow.Graph.Infrastructure;
 /// The REST APIs of Users, Tasks and Notifier as one GraphQL request sees them: every call carries the caller's own
 /// bearer token and request id, so each service applies its own visibility and permission rules, and a REST error
 /// status becomes a <see cref="GraphError"/> with the matching code. Nothing of a failure's internals reaches the client.
+/// One instance serves one GraphQL request; at most <see cref="GraphLimits.MaxConcurrentDownstreamCalls"/> of its calls
+/// are in flight at once (the others wait their turn), so a request within the budget never floods a service.
 /// </summary>
 public sealed partial class ServiceApi(
     IHttpClientFactory clients,
@@ -20,6 +22,8 @@ public sealed partial class ServiceApi(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly SemaphoreSlim _slots = new(GraphLimits.MaxConcurrentDownstreamCalls);
+
     public Task<T> GetAsync<T>(string service, string endpoint, string path, CancellationToken cancellationToken) =>
         SendAsync<T>(service, endpoint, HttpMethod.Get, path, body: null, ifMatch: null, cancellationToken);
 
@@ -27,9 +31,10 @@ public sealed partial class ServiceApi(
     public async Task<T> SendAsync<T>(
         string service, string endpoint, HttpMethod method, string path, object? body, string? ifMatch, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(service, endpoint, method, path, body, ifMatch, cancellationToken);
+        await _slots.WaitAsync(cancellationToken);
         try
         {
+            using var response = await SendCoreAsync(service, endpoint, method, path, body, ifMatch, cancellationToken);
             return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
                    ?? throw Unavailable(service, "an empty answer");
         }
@@ -37,12 +42,29 @@ public sealed partial class ServiceApi(
         {
             throw Unavailable(service, "an answer that is not the expected JSON");
         }
+        catch (HttpRequestException ex)
+        {
+            // The connection broke while the body was read.
+            throw Unavailable(service, ex.GetType().Name);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     /// <summary>Sends a request whose success has no body (204).</summary>
     public async Task SendAsync(string service, string endpoint, HttpMethod method, string path, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(service, endpoint, method, path, body: null, ifMatch: null, cancellationToken);
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            using var response = await SendCoreAsync(service, endpoint, method, path, body: null, ifMatch: null, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     private async Task<HttpResponseMessage> SendCoreAsync(
@@ -72,7 +94,7 @@ public sealed partial class ServiceApi(
             response = await clients.CreateClient(service).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
-                                       or Polly.Timeout.TimeoutRejectedException
+                                       or Polly.Timeout.TimeoutRejectedException or Polly.RateLimiting.RateLimiterRejectedException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw Unavailable(service, ex.GetType().Name);
@@ -93,7 +115,7 @@ public sealed partial class ServiceApi(
     {
         var status = (int)response.StatusCode;
         var code = GraphErrorCodes.FromStatus(status);
-        if (code is GraphErrorCodes.ServiceUnavailable or GraphErrorCodes.InternalServerError)
+        if (code is GraphErrorCodes.Unavailable or GraphErrorCodes.InternalServerError)
         {
             return Unavailable(service, $"status {status}");
         }
@@ -131,7 +153,7 @@ public sealed partial class ServiceApi(
     private GraphError Unavailable(string service, string failure)
     {
         LogDownstreamFailed(logger, service, failure);
-        return new GraphError(GraphErrorCodes.ServiceUnavailable, $"The {service} service is unavailable right now; try again shortly.");
+        return new GraphError(GraphErrorCodes.Unavailable, $"The {service} service is unavailable right now; try again shortly.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service} service failed a GraphQL request ({Failure})")]

@@ -10,7 +10,8 @@ public static class GraphErrorCodes
     public const string PreconditionFailed = "PRECONDITION_FAILED";
     public const string Conflict = "CONFLICT";
     public const string RateLimited = "RATE_LIMITED";
-    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    /// <summary>A service is down, overloaded or timed out (REST 502/503/504, or no answer); try again shortly.</summary>
+    public const string Unavailable = "UNAVAILABLE";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
 
     /// <summary>The code for a REST error status; anything unexpected is the service's fault, not the caller's.</summary>
@@ -23,7 +24,7 @@ public static class GraphErrorCodes
         409 => Conflict,
         412 => PreconditionFailed,
         429 => RateLimited,
-        503 or 502 or 504 => ServiceUnavailable,
+        503 or 502 or 504 => Unavailable,
         _ => InternalServerError,
     };
 }

@@ -12,6 +12,7 @@ public sealed class CommentType : ObjectGraphType<CommentView>
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<UserType>>("author")
             .Description("Loaded with every other user of the request in one batch.")
+            .CallsPerBatch(GraphLimits.UserBatchSize)
             .Resolve(c => c.Request().Users.Load(c.Source.AuthorId));
     }
 }

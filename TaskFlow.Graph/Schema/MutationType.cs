@@ -9,7 +9,8 @@ public sealed class MutationType : ObjectGraphType
         Field<NonNullGraphType<TaskType>>("createTask")
             .Description("POST /tasks.")
             .Argument<NonNullGraphType<TaskInputType>>("input")
-            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<TaskView>(
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync((api, ct) => api.SendAsync<TaskView>(
                 Downstream.Tasks, "tasks.create", HttpMethod.Post, "/tasks", Input(c), ifMatch: null, ct)));
 
         Field<NonNullGraphType<TaskType>>("updateTask")
@@ -17,7 +18,8 @@ public sealed class MutationType : ObjectGraphType
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Argument<NonNullGraphType<TaskInputType>>("input")
             .Argument<StringGraphType>("ifMatch")
-            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<TaskView>(
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync((api, ct) => api.SendAsync<TaskView>(
                 Downstream.Tasks, "tasks.replace", HttpMethod.Put, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}",
                 Input(c), EntityTag(c.GetArgument<string?>("ifMatch")), ct)));
 
@@ -28,7 +30,8 @@ public sealed class MutationType : ObjectGraphType
             .Description("POST /tasks/{id}/comments: owner or assignee, 1-5000 characters.")
             .Argument<NonNullGraphType<IdGraphType>>("taskId")
             .Argument<NonNullGraphType<StringGraphType>>("body")
-            .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.SendAsync<CommentView>(
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync((api, ct) => api.SendAsync<CommentView>(
                 Downstream.Tasks, "tasks.comments.add", HttpMethod.Post, $"/tasks/{RestQuery.Segment(c.GetArgument<string>("taskId"))}/comments",
                 new { body = c.GetArgument<string>("body") }, ifMatch: null, ct)));
 
@@ -41,7 +44,8 @@ public sealed class MutationType : ObjectGraphType
         Field<NonNullGraphType<BooleanGraphType>>(name)
             .Description(description)
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async c => await c.TracedAsync(async (api, ct) =>
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync(async (api, ct) =>
             {
                 await api.SendAsync(service, endpoint, method, path(RestQuery.Segment(c.GetArgument<string>("id"))), ct);
                 return true;

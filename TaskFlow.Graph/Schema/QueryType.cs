@@ -5,20 +5,24 @@ public sealed class QueryType : ObjectGraphType
     public QueryType()
     {
         Name = "Query";
+        Description = "TaskFlow: tasks, comments, users and notifications, with the visibility and permissions of the REST API.";
 
         Field<NonNullGraphType<UserType>>("me")
             .Description("The caller's account (GET /users/me).")
+            .CallsOnce()
             .ResolveAsync(async c => await c.TracedAsync((api, ct) => api.GetAsync<UserView>(Downstream.Users, "users.me", "/users/me", ct)));
 
         Field<UserType>("user")
             .Description("An account by id (GET /users/{id}): the full account for self and admins, id and displayName for others.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
+            .CallsOnce()
             .ResolveAsync(async c => await c.TracedAsync((api, ct) =>
                 api.GetAsync<UserView>(Downstream.Users, "users.get", $"/users/{RestQuery.Segment(c.GetArgument<string>("id"))}", ct)));
 
         Field<TaskType>("task")
             .Description("A task by id (GET /tasks/{id}); null with a NOT_FOUND error when it does not exist or is not visible to the caller.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
+            .CallsOnce()
             .ResolveAsync(async c => await c.TracedAsync((api, ct) =>
                 api.GetAsync<TaskView>(Downstream.Tasks, "tasks.get", $"/tasks/{RestQuery.Segment(c.GetArgument<string>("id"))}", ct)));
 
@@ -34,6 +38,7 @@ public sealed class QueryType : ObjectGraphType
             .Argument<StringGraphType>("sort", "createdAt, -createdAt, dueDate, -dueDate, priority or -priority.")
             .Argument<IntGraphType>("first", "Page size, 1-100 (default 20).")
             .Argument<StringGraphType>("after", "endCursor of the previous page.")
+            .CallsOnce(pagedBy: "first")
             .ResolveAsync(async c => await c.TracedAsync(async (api, ct) => GraphConnection<TaskView>.From(
                 await api.GetAsync<RestPage<TaskView>>(Downstream.Tasks, "tasks.list", RestQuery.Path("/tasks",
                     ("status", c.GetArgument<string?>("status")),
@@ -52,6 +57,7 @@ public sealed class QueryType : ObjectGraphType
             .Argument<BooleanGraphType>("unread")
             .Argument<IntGraphType>("first", "Page size, 1-100 (default 20).")
             .Argument<StringGraphType>("after", "endCursor of the previous page.")
+            .CallsOnce(pagedBy: "first")
             .ResolveAsync(async c => await c.TracedAsync(async (api, ct) => GraphConnection<NotificationView>.From(
                 await api.GetAsync<RestPage<NotificationView>>(Downstream.Notifier, "notifications.list", RestQuery.Path("/notifications",
                     ("unread", c.GetArgument<bool?>("unread")),

@@ -7,6 +7,7 @@ public sealed class TaskFlowSchema : GraphQL.Types.Schema
     {
         Query = new QueryType();
         Mutation = new MutationType();
-        Description = "TaskFlow: tasks, comments, users and notifications, with the visibility and permissions of the REST API.";
+        // No schema description: graphql-js's standard introspection query (getIntrospectionQuery() with its defaults)
+        // does not ask for one, so a client's schema would differ from the SDL. The Query type carries it instead.
     }
 }

@@ -43,23 +43,49 @@ public sealed class GraphLimitsAndErrorsTests
         return $"{{ __type(name: \"Task\") {{ fields {{ type {{ {inner} }} }} }} }}";
     }
 
+    /// <summary>
+    /// Introspection whose answer multiplies: every field of every type, the fields of each field's type, and so on
+    /// <paramref name="levels"/> times. Shallow enough for any depth limit, but its answer grows exponentially.
+    /// </summary>
+    public static string MultiplyingIntrospection(int levels)
+    {
+        var inner = "name";
+        for (var i = 0; i < levels; i++)
+        {
+            inner = $"fields {{ type {{ {inner} }} }}";
+        }
+
+        return $"{{ __schema {{ types {{ {inner} }} }} }}";
+    }
+
     [Fact]
-    public async Task A_query_deeper_than_10_is_rejected_before_execution_with_BAD_USER_INPUT()
+    public async Task Introspection_is_exempt_from_the_depth_limit_but_not_from_the_complexity_budget()
     {
         await using var host = new GraphUnitHost(_ => GraphUnitHost.Json(new { }));
 
         var deep = await host.PostQueryAsync(NestedIntrospection(15));
-        Assert.Equal(400, deep.Status);
-        Assert.Equal([GraphErrorCodes.BadUserInput], deep.ErrorCodes);
-        Assert.False(deep.Json.TryGetProperty("data", out _), "a rejected request has no data");
+        Assert.Equal(200, deep.Status);
+        Assert.Empty(deep.ErrorCodes);
+        Assert.NotEmpty(deep.Data.GetProperty("__type").GetProperty("fields").EnumerateArray());
 
-        var limit = await host.PostQueryAsync(NestedIntrospection(GraphLimits.MaxDepth));
-        Assert.Equal(200, limit.Status);
-        Assert.Empty(limit.ErrorCodes);
-        Assert.NotEmpty(limit.Data.GetProperty("__type").GetProperty("fields").EnumerateArray());
+        var explosive = await host.PostQueryAsync(MultiplyingIntrospection(6));
+        Assert.Equal(400, explosive.Status);
+        Assert.Equal([GraphErrorCodes.BadUserInput], explosive.ErrorCodes);
+        Assert.Contains("complex", explosive.Json.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.False(explosive.Json.TryGetProperty("data", out _), "a rejected request has no data");
+    }
 
-        var tooDeep = await host.PostQueryAsync(NestedIntrospection(GraphLimits.MaxDepth + 1));
-        Assert.Equal(400, tooDeep.Status);
+    [Fact]
+    public async Task The_graphql_js_standard_introspection_query_is_answered_within_the_budget()
+    {
+        await using var host = new GraphUnitHost(_ => GraphUnitHost.Json(new { }));
+
+        var answer = await host.PostQueryAsync(GraphQLStandardClientTests.IntrospectionQuery());
+
+        Assert.Equal(200, answer.Status);
+        Assert.Empty(answer.ErrorCodes);
+        Assert.Equal("Query", answer.Data.GetProperty("__schema").GetProperty("queryType").GetProperty("name").GetString());
+        Assert.Empty(host.Calls);
     }
 
     [Fact]
@@ -131,7 +157,7 @@ public sealed class GraphLimitsAndErrorsTests
             : throw new InvalidOperationException("secret-resolver-detail"));
 
         var serverError = await host.PostQueryAsync("{ me { id } }");
-        Assert.Equal([GraphErrorCodes.ServiceUnavailable], serverError.ErrorCodes);
+        Assert.Equal([GraphErrorCodes.Unavailable], serverError.ErrorCodes);
         Assert.DoesNotContain("secret", serverError.Text, StringComparison.OrdinalIgnoreCase);
 
         var crash = await host.PostQueryAsync("{ notifications { nodes { id } } }");

@@ -168,19 +168,6 @@ public sealed class GraphQLThroughGatewayTests(TaskFlowAppFixture fixture) : IDi
     }
 
     [Fact]
-    public async Task A_depth_15_query_is_rejected_before_execution()
-    {
-        var user = await UsersApiClient.RegisterAndLoginAsync(_gateway);
-
-        var deep = await Graph.PostAsync(user.AccessToken, GraphLimitsAndErrorsTests.NestedIntrospection(15));
-
-        Assert.Equal(HttpStatusCode.BadRequest, deep.Status);
-        Assert.Equal([GraphErrorCodes.BadUserInput], deep.ErrorCodes);
-        Assert.False(deep.Json.TryGetProperty("data", out _));
-        Assert.Contains("depth", deep.Json.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
     public async Task Users_of_a_page_of_tasks_and_comment_authors_are_fetched_in_one_batch_call_each()
     {
         var assignee = await UsersApiClient.RegisterAndLoginAsync(_gateway, displayName: "Batch assignee");

@@ -21,6 +21,12 @@ public sealed class GraphUnitHost : IAsyncDisposable
     private readonly WebApplication _app;
 
     public GraphUnitHost(Func<HttpRequestMessage, HttpResponseMessage> rest)
+        : this(request => Task.FromResult(rest(request)))
+    {
+    }
+
+    /// <summary>A stub that answers asynchronously (e.g. slowly, to observe how many calls are in flight).</summary>
+    public GraphUnitHost(Func<HttpRequestMessage, Task<HttpResponseMessage>> rest)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.AddApplicationServices();
@@ -34,17 +40,24 @@ public sealed class GraphUnitHost : IAsyncDisposable
     public static ClaimsPrincipal Caller(string userId = "0193a0c0-0000-7000-8000-000000000001") =>
         new(new ClaimsIdentity([new Claim("sub", userId)], "Bearer"));
 
-    public Task<GraphAnswer> PostAsync(string body, string contentType = "application/json", ClaimsPrincipal? user = null) =>
+    public Task<GraphAnswer> PostAsync(
+        string body, string contentType = "application/json", ClaimsPrincipal? user = null, IReadOnlyDictionary<string, string>? headers = null) =>
         SendAsync(http =>
         {
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                http.Request.Headers[name] = value;
+            }
+
             http.Request.Method = "POST";
             http.Request.ContentType = contentType;
             http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
             http.User = user ?? Caller();
         }, (http, executor, serializer) => GraphQLApi.PostAsync(http, executor, serializer));
 
-    public Task<GraphAnswer> PostQueryAsync(string query, object? variables = null, ClaimsPrincipal? user = null) =>
-        PostAsync(JsonSerializer.Serialize(new { query, variables }), user: user);
+    public Task<GraphAnswer> PostQueryAsync(
+        string query, object? variables = null, ClaimsPrincipal? user = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        PostAsync(JsonSerializer.Serialize(new { query, variables }), user: user, headers: headers);
 
     public Task<GraphAnswer> GetAsync(string query, string? variables = null) =>
         SendAsync(http =>
@@ -94,18 +107,18 @@ public sealed class GraphUnitHost : IAsyncDisposable
             Encoding.UTF8, "application/problem+json"),
     };
 
-    private sealed class StubClientFactory(GraphUnitHost host, Func<HttpRequestMessage, HttpResponseMessage> rest) : IHttpClientFactory
+    private sealed class StubClientFactory(GraphUnitHost host, Func<HttpRequestMessage, Task<HttpResponseMessage>> rest) : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) =>
             new(new StubHandler(host, rest)) { BaseAddress = new Uri($"http://{name}") };
     }
 
-    private sealed class StubHandler(GraphUnitHost host, Func<HttpRequestMessage, HttpResponseMessage> rest) : HttpMessageHandler
+    private sealed class StubHandler(GraphUnitHost host, Func<HttpRequestMessage, Task<HttpResponseMessage>> rest) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             host.Calls.Enqueue($"{request.Method} {request.RequestUri?.PathAndQuery}");
-            return Task.FromResult(rest(request));
+            return rest(request);
         }
     }
 }
