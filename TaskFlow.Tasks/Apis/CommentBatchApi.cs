@@ -22,6 +22,7 @@ public static class CommentBatchApi
             .WithTags("Tasks")
             .RequireAuthorization(TasksApi.CallerPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithParameterExample("ids", TaskExamples.TaskId, required: true)
             .WithName("GetCommentBatch")
             .WithSummary("The first comments of many tasks")
             .WithDescription("`ids`: 1-100 comma-separated task ids; `limit`: comments per task, 1-100 (default 20). Answers `{items: [{taskId, items: [Comment], nextCursor}]}` for the tasks visible to the caller, oldest comment first; later pages come from GET /tasks/{id}/comments with `nextCursor`.");
