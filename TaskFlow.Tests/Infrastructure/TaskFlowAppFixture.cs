@@ -23,6 +23,9 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
+    /// <summary>The run's throw-away data root (what the AppHost derives local servers' directories and names from).</summary>
+    public string DataRoot => _dataRoot;
+
     public TimeSpan StartupTime { get; private set; }
 
     /// <summary>Every span the services export (OTLP) during the run.</summary>
