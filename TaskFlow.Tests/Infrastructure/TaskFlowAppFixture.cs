@@ -28,6 +28,9 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public TimeSpan StartupTime { get; private set; }
 
+    /// <summary>When every resource was healthy and every route available: the end of the clean start.</summary>
+    public DateTime ReadyAtUtc { get; private set; }
+
     /// <summary>Every span the services export (OTLP) during the run.</summary>
     internal TaskFlow.Bench.OtlpTraceReceiver Telemetry { get; private set; } = null!;
 
@@ -82,6 +85,7 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
         // The gateway starts before the services it routes to; its active probes see them healthy within one interval.
         await Gateway.GatewayTestSupport.WaitForRoutesHealthyAsync(this);
         StartupTime = started.Elapsed;
+        ReadyAtUtc = DateTime.UtcNow;
     }
 
     /// <summary>
