@@ -30,14 +30,14 @@ public sealed class BrokerOutageTests(TaskFlowAppFixture fixture, ITestOutputHel
             async () =>
             {
                 BrokerProcess.Pause(pid);
-                Assert.Equal('T', BrokerProcess.State(pid));
+                // Every thread of the VM stops within moments of the signal.
+                Assert.True(await BrokerProcess.WaitForStateAsync(pid, state => state == 'T'), $"beam.smp {pid} is not stopped");
                 Assert.False(await AnswersAmqpAsync(), "the paused broker still answered AMQP");
             },
-            () =>
+            async () =>
             {
                 BrokerProcess.Resume(pid);
-                Assert.NotEqual('T', BrokerProcess.State(pid));
-                return Task.CompletedTask;
+                Assert.True(await BrokerProcess.WaitForStateAsync(pid, state => state != 'T'), $"beam.smp {pid} did not resume");
             });
     }
 

@@ -52,6 +52,22 @@ internal static class BrokerProcess
         return stat[stat.LastIndexOf(')') + 2];
     }
 
+    /// <summary>Polls the state for up to 5 s until it satisfies <paramref name="condition"/>.</summary>
+    public static async Task<bool> WaitForStateAsync(int pid, Func<char, bool> condition)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (condition(State(pid)))
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
     public static void Pause(int pid) => Signal(pid, SigStop);
 
     public static void Resume(int pid) => Signal(pid, SigCont);
