@@ -10,7 +10,8 @@ var notificationsDb = postgres.AddTaskFlowDatabase("notificationsdb");
 var mongo = builder.AddTaskFlowMongoDB("mongo");
 var tasksDb = mongo.AddTaskFlowDatabase("tasksdb");
 var redis = builder.AddTaskFlowRedis("redis");
-var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq");
+// The operator redrives what consumers dead-lettered from the dashboard (rabbitmq → "Redrive dead letters").
+var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq").WithDeadLetterCommands("notifier");
 
 // Services.
 // Users: the bootstrap admin comes from parameters (its password generated once and kept in the AppHost's user

@@ -15,6 +15,9 @@ public static class RabbitMQMessagingHostingExtensions
 {
     public const string DefaultConnectionName = "rabbitmq";
 
+    /// <summary>The name of the broker's entry in a service's health report (Degraded while the broker is away).</summary>
+    public const string BrokerHealthCheckName = "rabbitmq";
+
     /// <summary>Registers the confirm-enabled <see cref="IIntegrationEventPublisher"/> and messaging options.</summary>
     public static IHostApplicationBuilder AddIntegrationEventPublisher(this IHostApplicationBuilder builder, string connectionName = DefaultConnectionName)
     {
@@ -59,13 +62,43 @@ public static class RabbitMQMessagingHostingExtensions
         return new IntegrationEventConsumerBuilder(builder.Services, queueName, handlers);
     }
 
+    /// <summary>
+    /// The broker connection, registered once per service. Aspire's own RabbitMQ health check is off: it reports
+    /// Unhealthy (and waits on a channel while the broker hangs), which would take the service out of the gateway's
+    /// rotation although no request needs the broker. The <c>rabbitmq</c> check here reports Degraded instead and
+    /// answers within <see cref="BrokerHealthCheck.ProbeTimeout"/>. Short connect and handshake timeouts keep the
+    /// connection's recovery (and the relay) from waiting long on a broker that accepts but does not answer.
+    /// </summary>
     private static void AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {
         if (!builder.Services.Any(d => d.ServiceType == typeof(IConnection)))
         {
-            builder.AddRabbitMQClient(connectionName);
+            builder.AddRabbitMQClient(
+                connectionName,
+                settings => settings.DisableHealthChecks = true,
+                factory =>
+                {
+                    factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5);
+                    factory.HandshakeContinuationTimeout = TimeSpan.FromSeconds(5);
+                    factory.ContinuationTimeout = TimeSpan.FromSeconds(10);
+                });
+        }
+
+        if (!builder.Services.Any(d => d.ServiceType == typeof(BrokerHealthCheckMarker)))
+        {
+            builder.Services.AddSingleton<BrokerHealthCheckMarker>();
+            var connectionString = builder.Configuration.GetConnectionString(connectionName);
+            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+                BrokerHealthCheckName,
+                _ => new BrokerHealthCheck(connectionString),
+                HealthStatus.Degraded,
+                ["broker"],
+                BrokerHealthCheck.ProbeTimeout + TimeSpan.FromMilliseconds(500)));
         }
 
         builder.AddMessagingOptions();
     }
+
+    /// <summary>Registered once with the broker check, so a service that publishes and consumes gets one check.</summary>
+    private sealed class BrokerHealthCheckMarker;
 }

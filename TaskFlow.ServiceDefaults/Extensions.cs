@@ -62,6 +62,13 @@ public static class Extensions
             {
                 ["Aspire:StackExchange:Redis:DisableTracing"] = "true",
                 ["Aspire:RabbitMQ:Client:DisableTracing"] = "true",
+                // Library categories that log every probe or call at Information/Warning: the states they repeat are on
+                // /health, the gateway's /health/services and the dashboard. Their errors still log (an Unhealthy check is
+                // an Error record); configuration overrides these defaults.
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService"] = "Error",
+                ["Logging:LogLevel:Yarp.ReverseProxy.Health"] = "Error",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:StackExchange.Redis"] = "Warning",
             },
         });
 

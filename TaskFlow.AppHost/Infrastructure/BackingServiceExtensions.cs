@@ -85,8 +85,10 @@ public static class BackingServiceExtensions
             return builder.AddRabbitMQ(name).WithManagementPlugin().WithDataVolume("taskflow-rabbitmq-data");
         }
 
+        // A free distribution port each start (nothing persists under it); the node name, and with it the data
+        // directory, stays the same for one data root.
         var distributionPort = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var nodeName = "taskflow-" + distributionPort + "@localhost";
+        var nodeName = LocalRabbitMQResource.NodeNameFor(settings.DataRoot);
         return builder.AddResource(new LocalRabbitMQResource(name, settings.DataRoot))
             .WithArgs("-c", LocalScripts.RabbitMQ)
             .WithEnvironment("RABBIT_DATA_DIR", DataDirectory(settings, name))

@@ -12,6 +12,18 @@ public static class MessagingTopology
     public const string UnroutedExchangeName = "taskflow.events.unrouted";
     public const string UnroutedQueueName = "taskflow.events.unrouted";
 
+    /// <summary>
+    /// Events no queue is bound for (task.deleted, user.registered and user.updated today) are kept for inspection, but
+    /// bounded: each expires after a day, and past 10 000 the oldest are dropped, so a queue nobody consumes never grows
+    /// without limit.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, object?> UnroutedQueueArguments = new Dictionary<string, object?>
+    {
+        ["x-message-ttl"] = 24 * 60 * 60 * 1000,
+        ["x-max-length"] = 10_000,
+        ["x-overflow"] = "drop-head",
+    };
+
     /// <summary>Header carrying how many times a consumer has already tried a message.</summary>
     public const string AttemptHeader = "x-taskflow-attempt";
 
@@ -25,7 +37,8 @@ public static class MessagingTopology
     {
         ArgumentNullException.ThrowIfNull(channel);
         await channel.ExchangeDeclareAsync(UnroutedExchangeName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(UnroutedQueueName, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(UnroutedQueueName, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?>(UnroutedQueueArguments), cancellationToken: cancellationToken);
         await channel.QueueBindAsync(UnroutedQueueName, UnroutedExchangeName, routingKey: "", cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(
             ExchangeName,

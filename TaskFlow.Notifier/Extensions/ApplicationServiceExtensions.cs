@@ -7,10 +7,11 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<NotificationsDbContext>(NotifierResources.Database);
+        // A database outage answers 503 within seconds (DatabaseRetryBudget), not after EF Core's minute of retries.
+        builder.AddNpgsqlDbContext<NotificationsDbContext>(NotifierResources.Database, settings => settings.DisableRetry = true, options => options.UseNpgsql(npgsql =>
+            npgsql.EnableRetryOnFailure(TaskFlow.ServiceDefaults.Errors.DatabaseRetryBudget.MaxRetryCount, TaskFlow.ServiceDefaults.Errors.DatabaseRetryBudget.MaxRetryDelay, errorCodesToAdd: null)));
         // Before the other hosted services: the consumer and the fan-out start on a migrated database, the server after all.
         builder.AddDatabaseMigrations<NotificationsDbContext>(NotifierResources.MigrationLockKey);
-        builder.AddRabbitMQClient(NotifierResources.Broker);
         // Redis holds Idempotency-Key records only; without it keyed requests get 503 and the rest keeps working.
         builder.AddOptionalRedisClient(NotifierResources.Redis);
         builder.AddTaskFlowAuthentication();
@@ -18,7 +19,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Task events → notifications (queue "notifier", its retry queue and dead-letter queue "notifier.dlq").
-        builder.AddIntegrationEventConsumer(NotifierResources.Queue)
+        builder.AddIntegrationEventConsumer(NotifierResources.Queue, connectionName: NotifierResources.Broker)
             .AddHandler<TaskCreated, TaskNotificationHandler>()
             .AddHandler<TaskUpdated, TaskNotificationHandler>()
             .AddHandler<TaskAssigned, TaskNotificationHandler>()

@@ -23,7 +23,13 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
+    /// <summary>The run's throw-away data root (what the AppHost derives local servers' directories and names from).</summary>
+    public string DataRoot => _dataRoot;
+
     public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>When every resource was healthy and every route available: the end of the clean start.</summary>
+    public DateTime ReadyAtUtc { get; private set; }
 
     /// <summary>Every span the services export (OTLP) during the run.</summary>
     internal TaskFlow.Bench.OtlpTraceReceiver Telemetry { get; private set; } = null!;
@@ -79,6 +85,7 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
         // The gateway starts before the services it routes to; its active probes see them healthy within one interval.
         await Gateway.GatewayTestSupport.WaitForRoutesHealthyAsync(this);
         StartupTime = started.Elapsed;
+        ReadyAtUtc = DateTime.UtcNow;
     }
 
     /// <summary>

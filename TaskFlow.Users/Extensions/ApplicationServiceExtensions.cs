@@ -11,9 +11,10 @@ public static class ApplicationServiceExtensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
+        // A database outage answers 503 within seconds (DatabaseRetryBudget), not after EF Core's minute of retries.
+        builder.AddNpgsqlDbContext<UsersDbContext>("usersdb", settings => settings.DisableRetry = true, options => options.UseNpgsql(npgsql =>
+            npgsql.EnableRetryOnFailure(DatabaseRetryBudget.MaxRetryCount, DatabaseRetryBudget.MaxRetryDelay, errorCodesToAdd: null)));
         builder.AddTaskFlowRedisClient("redis");
-        builder.AddRabbitMQClient("rabbitmq");
         builder.AddTaskFlowOpenApi("TaskFlow Users API", "Registration, login (OAuth2/JWT), sessions, profiles and roles.");
 
         var services = builder.Services;

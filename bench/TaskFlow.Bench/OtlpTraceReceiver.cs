@@ -14,10 +14,13 @@ namespace TaskFlow.Bench;
 /// <summary>One span as exported over OTLP: enough to count traces and spans.</summary>
 internal sealed record ReceivedSpan(string Service, string TraceId, bool IsRoot, string Name, DateTime StartUtc);
 
+/// <summary>One log record of Warning level or above as exported over OTLP (category = the instrumentation scope).</summary>
+internal sealed record ReceivedLog(string Service, string Category, int Severity, string Message, DateTime TimeUtc);
+
 /// <summary>
 /// A minimal OTLP/HTTP (protobuf) receiver the services export to during the benchmark (instead of a dashboard):
 /// it decodes just the fields it counts (service.name, trace id, parent span id, name, start time) with a small
-/// protobuf reader, and accepts and discards logs and metrics.
+/// protobuf reader, keeps log records of Warning level and above, and discards metrics.
 /// </summary>
 internal sealed class OtlpTraceReceiver : IAsyncDisposable
 {
@@ -26,6 +29,9 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
     private OtlpTraceReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
+
+    /// <summary>Log records with OTLP severity number 13 (WARN) or above.</summary>
+    public ConcurrentQueue<ReceivedLog> Warnings { get; } = new();
 
     public string Endpoint { get; private set; } = "";
 
@@ -41,6 +47,13 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             receiver.Decode(body.ToArray());
+            return Results.Ok();
+        });
+        app.MapPost("/v1/logs", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            receiver.DecodeLogs(body.ToArray());
             return Results.Ok();
         });
         app.MapPost("/v1/{signal}", async (HttpRequest request) =>
@@ -61,7 +74,8 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
             builder.CreateResourceBuilder(project)
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Endpoint)
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
-                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
         }
     }
 
@@ -84,6 +98,88 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
                 DecodeResourceSpans(value);
             }
         }
+    }
+
+    // ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+    // ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; }
+    // ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; } InstrumentationScope { string name = 1; }
+    private void DecodeLogs(ReadOnlySpan<byte> request)
+    {
+        var reader = new ProtoReader(request);
+        while (reader.Next(out var field, out var resourceLogs))
+        {
+            if (field != 1)
+            {
+                continue;
+            }
+
+            var service = "";
+            var resource = new ProtoReader(resourceLogs);
+            while (resource.Next(out var resourceField, out var value))
+            {
+                if (resourceField == 1)
+                {
+                    service = ServiceName(value);
+                }
+                else if (resourceField == 2)
+                {
+                    var category = "";
+                    var scope = new ProtoReader(value);
+                    while (scope.Next(out var scopeField, out var scopeValue))
+                    {
+                        if (scopeField == 1)
+                        {
+                            var name = new ProtoReader(scopeValue);
+                            while (name.Next(out var nameField, out var nameValue))
+                            {
+                                if (nameField == 1)
+                                {
+                                    category = System.Text.Encoding.UTF8.GetString(nameValue);
+                                }
+                            }
+                        }
+                        else if (scopeField == 2 && DecodeLog(service, category, scopeValue) is { Severity: >= 13 } log)
+                        {
+                            Warnings.Enqueue(log);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // LogRecord { fixed64 time_unix_nano = 1; SeverityNumber severity_number = 2; AnyValue body = 5; fixed64 observed_time_unix_nano = 11; }
+    private static ReceivedLog DecodeLog(string service, string category, ReadOnlySpan<byte> record)
+    {
+        var severity = 0;
+        var message = "";
+        var time = DateTime.MinValue;
+        var reader = new ProtoReader(record);
+        while (reader.Next(out var field, out var value, out var number))
+        {
+            switch (field)
+            {
+                case 1 or 11 when number > 0 && time == DateTime.MinValue:
+                    time = DateTime.UnixEpoch.AddTicks((long)(number / 100));
+                    break;
+                case 2:
+                    severity = (int)number;
+                    break;
+                case 5:
+                    var any = new ProtoReader(value);
+                    while (any.Next(out var anyField, out var anyValue))
+                    {
+                        if (anyField == 1)
+                        {
+                            message = System.Text.Encoding.UTF8.GetString(anyValue);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return new ReceivedLog(service, category, severity, message, time);
     }
 
     // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }

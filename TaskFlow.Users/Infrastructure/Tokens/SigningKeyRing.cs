@@ -140,6 +140,6 @@ public sealed partial class SigningKeyRing
     [LoggerMessage(Level = LogLevel.Information, Message = "Signing access tokens with the configured key {KeyId}; {PreviousKeyCount} previous key(s) published for validation")]
     private static partial void LogConfiguredKey(ILogger logger, string keyId, int previousKeyCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No signing key configured: using the development key {KeyId} kept at {KeyPath}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "No signing key configured: using the development key {KeyId} kept at {KeyPath}")]
     private static partial void LogDevelopmentKey(ILogger logger, string keyId, string keyPath);
 }
