@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseCanonicalPathsAndRouting();
 app.MapDefaultEndpoints();
 app.UseGatewayPipeline();
 app.MapApiDocs();

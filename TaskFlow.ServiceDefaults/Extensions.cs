@@ -130,6 +130,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<TaskFlow.ServiceDefaults.Requests.DeclaredBodyLimitMiddleware>();
         app.UseIdempotentRequestBuffering();
 
         var managementPort = app.Configuration.GetValue<int?>("Management:Port");

@@ -5,6 +5,8 @@ using TaskFlow.Gateway.Health;
 using TaskFlow.Gateway.Middleware;
 using TaskFlow.Gateway.RateLimiting;
 using TaskFlow.Gateway.Revocation;
+using TaskFlow.Gateway.Routing;
+using TaskFlow.Gateway.Streams;
 
 namespace TaskFlow.Gateway.Extensions;
 
@@ -22,6 +24,11 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<RevokedTokenCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevokedTokenCache>());
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, RevocationCheck>();
+
+        // Notification streams: a slot per stream (shared across replicas), closed by the same revocation signal.
+        builder.Services.AddOptions<StreamLimitOptions>().BindConfiguration(StreamLimitOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.RenewEvery < o.LeaseLifetime, "Gateway:Streams:RenewEvery must be shorter than LeaseLifetime.").ValidateOnStart();
+        builder.Services.AddSingleton<StreamSlotStore>();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -54,7 +61,18 @@ public static class ApplicationServiceExtensions
         return builder;
     }
 
-    /// <summary>The public pipeline: request id, security headers, public health, limits, CORS, auth (with revocation), rate limits, then the proxy.</summary>
+    /// <summary>
+    /// First of all, before routing: the request path in its canonical spelling (or refused), so that the route, its
+    /// authorization and its rate limit are chosen from the same path whatever the spelling (see <see cref="CanonicalPathMiddleware"/>).
+    /// </summary>
+    public static WebApplication UseCanonicalPathsAndRouting(this WebApplication app)
+    {
+        app.UseMiddleware<CanonicalPathMiddleware>();
+        app.UseRouting();
+        return app;
+    }
+
+    /// <summary>The public pipeline: request id, security headers, public health, limits, CORS, auth (with revocation), rate limits, stream limits, then the proxy.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -68,6 +86,7 @@ public static class ApplicationServiceExtensions
         app.UseGatewayRateLimiting();
         app.UseAuthorization();
         app.UseRequestTimeouts();
+        app.UseMiddleware<NotificationStreamGuardMiddleware>();
         return app;
     }
 

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http.Features;
+using TaskFlow.ServiceDefaults.Requests;
 
 namespace TaskFlow.Gateway.Middleware;
 
 /// <summary>
-/// 1 MiB request bodies at most: a declared larger Content-Length is refused before anything is forwarded, and a
-/// chunked body that grows past the limit while streaming turns into the same 413 instead of a proxy error.
+/// 1 MiB request bodies at most: a declared larger Content-Length is refused before anything is forwarded (with a
+/// lingering close, so that a client still sending reads the 413: <see cref="TooLargeBodyResponse"/>), and a chunked
+/// body that grows past the limit while streaming turns into the same 413 instead of a proxy error.
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
@@ -14,7 +16,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            await WriteTooLargeAsync(context);
+            await TooLargeBodyResponse.WriteAsync(context, MaxBodyBytes);
             return;
         }
 

@@ -26,6 +26,16 @@ public sealed partial class RevokedTokenCache(
     /// <summary>Entries held (for tests and metrics).</summary>
     public int Count => _sessions.Count + _users.Count;
 
+    /// <summary>
+    /// Raised on the pub/sub thread for every revocation heard (a session id, or a user id with its new stamp), right
+    /// after it applies, so that long-lived requests of that session or user (the notification stream) end at once.
+    /// </summary>
+    public event Action<RevocationNotice>? Revoked;
+
+    /// <summary>Whether what this gateway already knows (no Redis call) revokes the token: for checks on every write.</summary>
+    public bool IsKnownRevoked(string? sessionId, string userId, long issuedAtMilliseconds) =>
+        IsRevoked(sessionId is null ? null : _sessions.GetValueOrDefault(sessionId), _users.GetValueOrDefault(userId), issuedAtMilliseconds);
+
     public async ValueTask<RevocationVerdict> CheckAsync(string? sessionId, string userId, long issuedAtMilliseconds)
     {
         var generation = Interlocked.Read(ref _generation);
@@ -122,6 +132,8 @@ public sealed partial class RevokedTokenCache(
         {
             Merge(_users, userId, stamp, now, generation);
         }
+
+        Revoked?.Invoke(new RevocationNotice(sessionId, userId, stamp));
     }
 
     /// <summary>

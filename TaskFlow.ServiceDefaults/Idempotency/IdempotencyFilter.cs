@@ -46,7 +46,7 @@ public sealed partial class IdempotencyFilter(IdempotencyScope scope) : IEndpoin
         IdempotencyBegin begin;
         try
         {
-            begin = await store.BeginAsync(storeKey, fingerprint, owner);
+            begin = await store.BeginAsync(caller, storeKey, fingerprint, owner);
         }
         catch (IdempotencyStoreUnavailableException ex)
         {
@@ -78,7 +78,7 @@ public sealed partial class IdempotencyFilter(IdempotencyScope scope) : IEndpoin
         catch
         {
             // The request failed unexpectedly (it becomes a 500): free the key so that a retry runs it again.
-            await TryReleaseAsync(store, storeKey, owner, logger);
+            await TryReleaseAsync(store, caller, storeKey, owner, logger);
             throw;
         }
 
@@ -96,7 +96,7 @@ public sealed partial class IdempotencyFilter(IdempotencyScope scope) : IEndpoin
         }
         else
         {
-            await TryReleaseAsync(store, storeKey, owner, logger);
+            await TryReleaseAsync(store, caller, storeKey, owner, logger);
         }
 
         await WriteAsync(http, captured, cancellationToken);
@@ -104,14 +104,15 @@ public sealed partial class IdempotencyFilter(IdempotencyScope scope) : IEndpoin
     }
 
     /// <summary>
-    /// Stored: successes and the client errors that a retry of the same request would get again. Not stored (the key
-    /// is released, so a retry runs): 5xx, and the answers that depend on the moment rather than on the request —
-    /// 401/403 (credentials), 408, 409 (a conflict with current state), 425 and 429 (rate limited).
+    /// Stored, as the idempotency-key draft has it, only what a retry of the same request would get again: successes
+    /// (2xx) and the client errors that depend on the request alone — 400 (malformed or invalid), 413, 415 and 422.
+    /// Not stored (the key is released, so a retry runs): 5xx, and the answers that depend on the moment or on
+    /// current state rather than on the request — 401/403 (credentials), 404 (the task may become visible), 408,
+    /// 409 (in flight or conflicting), 412, 425 and 429 (rate limited).
     /// </summary>
     public static bool IsFinal(int status) =>
-        status is >= 200 and < 500 and not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
-            or StatusCodes.Status408RequestTimeout or StatusCodes.Status409Conflict or 425
-            or StatusCodes.Status429TooManyRequests);
+        status is (>= 200 and < 300) or StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge
+            or StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status422UnprocessableEntity;
 
     private static async Task<StoredResponse> RunAndCaptureAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -190,11 +191,11 @@ public sealed partial class IdempotencyFilter(IdempotencyScope scope) : IEndpoin
             detail: "Requests with an Idempotency-Key cannot be accepted right now (they could run twice); retry later, or send the request without the key.");
     }
 
-    private static async Task TryReleaseAsync(IdempotencyStore store, string storeKey, string owner, ILogger logger)
+    private static async Task TryReleaseAsync(IdempotencyStore store, string caller, string storeKey, string owner, ILogger logger)
     {
         try
         {
-            await store.ReleaseAsync(storeKey, owner);
+            await store.ReleaseAsync(caller, storeKey, owner);
         }
         catch (IdempotencyStoreUnavailableException ex)
         {

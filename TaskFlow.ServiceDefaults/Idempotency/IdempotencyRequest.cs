@@ -42,6 +42,9 @@ public static class IdempotencyRequest
     public static string StoreKey(string caller, string key) =>
         $"taskflow:idempotency:{caller}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
 
+    /// <summary>The Redis key of the sorted set that lists one caller's records (the per-caller cap).</summary>
+    public static string CallerIndexKey(string caller) => $"taskflow:idempotency-index:{caller}";
+
     /// <summary>SHA-256 of method, path and the raw body; leaves the body rewound for the handler.</summary>
     public static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -15,6 +15,12 @@ public sealed record MongoStandInOptions
     /// <summary>Whether acknowledged writes are fsynced before the reply (default true).</summary>
     public bool Fsync { get; init; } = true;
 
+    /// <summary>The journal is compacted once it reaches this size and twice its size after the last compaction.</summary>
+    public const long DefaultCompactJournalAtBytes = 64L * 1024 * 1024;
+
+    /// <summary>Journal size from which it is compacted (see <see cref="DefaultCompactJournalAtBytes"/>).</summary>
+    public long CompactJournalAtBytes { get; init; } = DefaultCompactJournalAtBytes;
+
     /// <summary>How often documents past a TTL index's expireAfterSeconds are deleted (MongoDB: 60 s).</summary>
     public TimeSpan TtlMonitorInterval { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -39,7 +39,7 @@ public sealed class MongoStandInServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
-        var engine = StandInEngine.Open(options.DataDirectory, options.Fsync, options.Log);
+        var engine = StandInEngine.Open(options.DataDirectory, options.Fsync, options.Log, options.CompactJournalAtBytes);
         engine.StartTtlMonitor(options.TtlMonitorInterval);
         var listener = new TcpListener(options.BindAddress, options.Port);
         try

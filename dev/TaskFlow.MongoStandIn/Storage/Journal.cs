@@ -5,6 +5,9 @@ namespace TaskFlow.MongoStandIn.Storage;
 /// <summary>
 /// Append-only journal: records are <c>[int32 length][uint32 crc32][BSON]</c>. Appends are group-committed: a single
 /// writer drains everything queued, writes it and fsyncs once, then completes all waiting writers.
+/// <para>Compaction: once the file has grown past twice its size after the last compaction (and at least
+/// <c>compactAtBytes</c>), the writer asks the engine for a snapshot taken while no write can be queued, writes it
+/// to a new file and swaps it in atomically, so a long-running server's journal stays proportional to its data.</para>
 /// </summary>
 internal sealed class Journal : IAsyncDisposable
 {
@@ -12,20 +15,34 @@ internal sealed class Journal : IAsyncDisposable
     private const int MaxRecord = 64 * 1024 * 1024;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly FileStream _file;
+    private readonly string _path;
     private readonly bool _fsync;
+    private readonly long _compactAtLeast;
     private readonly Task _writer;
+    private FileStream _file;
+    private long _compactAt;
 
-    private Journal(FileStream file, bool fsync)
+    private Journal(string path, FileStream file, bool fsync, long compactAtBytes)
     {
+        _path = path;
         _file = file;
         _fsync = fsync;
+        _compactAtLeast = compactAtBytes;
+        _compactAt = Math.Max(compactAtBytes, file.Length * 2);
         _writer = Task.Run(WriteLoopAsync);
     }
 
     public long RecordsWritten { get; private set; }
 
     public long Syncs { get; private set; }
+
+    public long Compactions { get; private set; }
+
+    /// <summary>
+    /// Set by the engine: runs the given drain while no write can be queued and returns the snapshot records of
+    /// everything it holds then (null: no compaction).
+    /// </summary>
+    public Func<Action, List<BsonDocument>>? SnapshotWhileQuiet { get; set; }
 
     /// <summary>Reads all intact records; a torn or corrupt tail is cut off (the file is truncated there).</summary>
     public static List<BsonDocument> ReadAll(string path, Action<string>? log)
@@ -128,11 +145,10 @@ internal sealed class Journal : IAsyncDisposable
         File.Move(tmp, path, overwrite: true);
     }
 
-    public static Journal OpenForAppend(string path, bool fsync)
-    {
-        var fs = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-        return new Journal(fs, fsync);
-    }
+    public static Journal OpenForAppend(string path, bool fsync, long compactAtBytes) =>
+        new(path, OpenAppend(path), fsync, compactAtBytes);
+
+    private static FileStream OpenAppend(string path) => new(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
 
     /// <summary>Queues a record; the task completes once it is on disk.</summary>
     public Task Append(BsonDocument record)
@@ -174,6 +190,11 @@ internal sealed class Journal : IAsyncDisposable
                 {
                     p.Done.TrySetResult();
                 }
+
+                if (_file.Length >= _compactAt && SnapshotWhileQuiet is { } snapshot)
+                {
+                    Compact(snapshot, reader);
+                }
             }
             catch (Exception ex)
             {
@@ -182,6 +203,45 @@ internal sealed class Journal : IAsyncDisposable
                     p.Done.TrySetException(new CommandError(ErrorCodes.InternalError, "journal write failed: " + ex.Message));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Records still queued when the engine went quiet are already part of its snapshot: they complete once the
+    /// snapshot is on disk. A failed compaction leaves the old journal (with those records appended) in place.
+    /// </summary>
+    private void Compact(Func<Action, List<BsonDocument>> snapshot, ChannelReader<Pending> reader)
+    {
+        var drained = new List<Pending>();
+        var records = snapshot(() =>
+        {
+            while (reader.TryRead(out var p))
+            {
+                drained.Add(p);
+            }
+        });
+        try
+        {
+            _file.Dispose();
+            WriteSnapshot(_path, records);
+            Compactions++;
+            _file = OpenAppend(_path);
+        }
+        catch (IOException)
+        {
+            _file = OpenAppend(_path);
+            foreach (var p in drained)
+            {
+                _file.Write(p.Data);
+            }
+
+            _file.Flush(flushToDisk: _fsync);
+        }
+
+        _compactAt = Math.Max(_compactAtLeast, _file.Length * 2);
+        foreach (var p in drained)
+        {
+            p.Done.TrySetResult();
         }
     }
 

@@ -91,7 +91,7 @@ internal sealed class StandInEngine : IAsyncDisposable
 
     public DateTime StartedAt { get; } = DateTime.UtcNow;
 
-    public static StandInEngine Open(string? dataDirectory, bool fsync, Action<string>? log)
+    public static StandInEngine Open(string? dataDirectory, bool fsync, Action<string>? log, long compactJournalAtBytes = MongoStandInOptions.DefaultCompactJournalAtBytes)
     {
         var engine = new StandInEngine(log);
         if (string.IsNullOrEmpty(dataDirectory))
@@ -118,7 +118,8 @@ internal sealed class StandInEngine : IAsyncDisposable
 
         log?.Invoke($"journal: replayed {records.Count} records");
         Journal.WriteSnapshot(path, engine.SnapshotRecords());
-        engine._journal = Journal.OpenForAppend(path, fsync);
+        engine._journal = Journal.OpenForAppend(path, fsync, compactJournalAtBytes);
+        engine._journal.SnapshotWhileQuiet = engine.SnapshotWhileQuiet;
         foreach (var db in engine._databases.Values)
         {
             foreach (var c in db.Collections.Values)
@@ -198,6 +199,43 @@ internal sealed class StandInEngine : IAsyncDisposable
         catch (Exception ex) when (ex is CommandError or KeyNotFoundException or InvalidCastException)
         {
             _log?.Invoke($"journal: could not replay {r}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Holds every database and collection lock (in the order writers take them: database, then its collections), so
+    /// no write can change state or queue a journal record; runs <paramref name="drain"/> (everything queued so far is
+    /// already in memory, hence in the snapshot) and copies the snapshot records. Locks are re-taken until no database
+    /// appeared meanwhile.
+    /// </summary>
+    private List<BsonDocument> SnapshotWhileQuiet(Action drain)
+    {
+        var held = new List<object>();
+        try
+        {
+            var locked = new HashSet<DatabaseState>();
+            while (_databases.Values.FirstOrDefault(d => !locked.Contains(d)) is { } database)
+            {
+                Monitor.Enter(database.Sync);
+                held.Add(database.Sync);
+                locked.Add(database);
+                foreach (var c in database.Collections.Values)
+                {
+                    Monitor.Enter(c.Sync);
+                    held.Add(c.Sync);
+                }
+            }
+
+            drain();
+            // Stored documents are immutable (an update stores a new one), so the records may be encoded after the locks.
+            return [.. SnapshotRecords()];
+        }
+        finally
+        {
+            for (var i = held.Count - 1; i >= 0; i--)
+            {
+                Monitor.Exit(held[i]);
+            }
         }
     }
 
