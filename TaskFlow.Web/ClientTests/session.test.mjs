@@ -56,18 +56,19 @@ test('a rejected refresh token ends the session and clears storage', async (t) =
   assert.equal(storage.getItem('taskflow.session'), null);
 });
 
-test('sign-out calls logout with the bearer token and the refresh token, then forgets both', async (t) => {
+test('sign-out tells the view first (so it stops its stream), then calls logout with both tokens, and forgets them', async (t) => {
   const storage = memoryStorage();
   const access = jwt({ sub: 'u1' });
   storage.setItem('taskflow.session', JSON.stringify({ accessToken: access, refreshToken: 'r9', expiresAt: Date.now() + 600_000 }));
   const calls = [];
-  t.mock.method(globalThis, 'fetch', async (url, init) => { calls.push({ url, init }); return new Response(null, { status: 204 }); });
+  let changed = 0;
+  t.mock.method(globalThis, 'fetch', async (url, init) => { calls.push({ url, init, changedBefore: changed }); return new Response(null, { status: 204 }); });
   const session = new Session(storage);
   await session.restore();
-  let changed = 0;
   session.addEventListener('change', () => changed++);
   await session.signOut();
   assert.equal(calls.length, 1);
+  assert.equal(calls[0].changedBefore, 1, 'the view hears of the sign-out before the logout request ends its streams');
   assert.equal(calls[0].url, '/users/logout');
   assert.equal(calls[0].init.headers.Authorization, `Bearer ${access}`);
   assert.deepEqual(JSON.parse(calls[0].init.body), { refreshToken: 'r9' });

@@ -117,9 +117,14 @@ export class Session extends EventTarget {
     return this.#refreshing;
   }
 
-  /** POST /users/logout (this session's refresh token stops working at once), then forget the tokens. */
+  /**
+   * Forget the tokens, then POST /users/logout (this session's refresh token stops working at once). The view stops
+   * its notification stream on the change event first: the gateway ends a revoked session's streams, and a stream
+   * cut under a reader is an error in the browser.
+   */
   async signOut() {
     const tokens = this.#tokens;
+    this.end(null);
     if (tokens) {
       try {
         await fetch('/users/logout', {
@@ -128,10 +133,9 @@ export class Session extends EventTarget {
           body: JSON.stringify({ refreshToken: tokens.refreshToken }),
         });
       } catch {
-        // Offline: the tokens are still forgotten here; the refresh token expires on its own.
+        // Offline: the tokens are already forgotten here; the refresh token expires on its own.
       }
     }
-    this.end(null);
   }
 
   /** Forgets the tokens; reason (if any) is shown on the sign-in page. */
