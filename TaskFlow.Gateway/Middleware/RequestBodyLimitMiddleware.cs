@@ -4,9 +4,10 @@ using TaskFlow.ServiceDefaults.Requests;
 namespace TaskFlow.Gateway.Middleware;
 
 /// <summary>
-/// 1 MiB request bodies at most: a declared larger Content-Length is refused before anything is forwarded (with a
-/// lingering close, so that a client still sending reads the 413: <see cref="TooLargeBodyResponse"/>), and a chunked
-/// body that grows past the limit while streaming turns into the same 413 instead of a proxy error.
+/// 1 MiB request bodies at most. A declared larger Content-Length never gets here: the service defaults'
+/// <see cref="DeclaredBodyLimitMiddleware"/> answers it first, against Kestrel's limit (<see cref="MaxBodyBytes"/>),
+/// with a lingering close. This turns a chunked body that grows past the limit while streaming into the same 413
+/// instead of a proxy error.
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
@@ -14,12 +15,6 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            await TooLargeBodyResponse.WriteAsync(context, MaxBodyBytes);
-            return;
-        }
-
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
