@@ -8,6 +8,8 @@ namespace TaskFlow.Notifier.Apis;
 /// <c>id:</c> (the notification id) and <c>data:</c> (the Notification JSON). A reconnect with <c>Last-Event-ID</c>
 /// first replays, oldest first, what the caller missed (up to the replay limit), then goes live with no gap and no
 /// duplicate: the live subscription opens before the replay query, and live events already replayed are skipped.
+/// So are late signals of notifications stored before the stream opened (a replica's LISTEN connection hears a
+/// commit some time after it; the caller already has those, by the replay or as what its Last-Event-ID covers).
 /// A <c>: keep-alive</c> comment goes out whenever the stream was quiet for the keep-alive interval.
 /// </summary>
 public static class NotificationStreamEndpoint
@@ -16,7 +18,8 @@ public static class NotificationStreamEndpoint
     public const string KeepAliveComment = ": keep-alive\n\n";
 
     public static async Task StreamAsync(
-        HttpContext http, NotificationStreamHub hub, NotificationsDbContext db, IOptions<NotificationStreamOptions> options)
+        HttpContext http, NotificationStreamHub hub, NotificationsDbContext db, IOptions<NotificationStreamOptions> options,
+        TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(hub);
@@ -32,7 +35,6 @@ public static class NotificationStreamEndpoint
         // only overlap with it (deduplicated by id), never leave a gap.
         using var subscription = hub.Subscribe(userId);
         var settings = options.Value;
-        var replayed = new HashSet<Guid>();
         IReadOnlyList<NotificationView> replay = [];
         try
         {
@@ -40,6 +42,10 @@ public static class NotificationStreamEndpoint
             {
                 replay = await db.ReadAfterAsync(userId, lastEventId, settings.ReplayLimit, cancellationToken) ?? [];
             }
+
+            // Everything stored by now is replayed or already the caller's: only what is stored later is live.
+            var known = new HashSet<Guid>(await db.ReadStoredIdsSinceAsync(
+                userId, time.GetUtcNow() - settings.LateSignalWindow, settings.ReplayLimit, cancellationToken));
 
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = "text/event-stream";
@@ -49,12 +55,12 @@ public static class NotificationStreamEndpoint
             await http.Response.WriteAsync($": connected replica={hub.ReplicaId}\n\n", cancellationToken);
             foreach (var notification in replay)
             {
-                replayed.Add(notification.Id);
+                known.Add(notification.Id);
                 await WriteEventAsync(http.Response, notification, cancellationToken);
             }
 
             await http.Response.Body.FlushAsync(cancellationToken);
-            await StreamLiveAsync(http.Response, subscription, replayed, settings.KeepAliveInterval, cancellationToken);
+            await StreamLiveAsync(http.Response, subscription, known, settings.KeepAliveInterval, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -63,7 +69,7 @@ public static class NotificationStreamEndpoint
     }
 
     private static async Task StreamLiveAsync(
-        HttpResponse response, NotificationStreamHub.Subscription subscription, HashSet<Guid> replayed, TimeSpan keepAlive,
+        HttpResponse response, NotificationStreamHub.Subscription subscription, HashSet<Guid> known, TimeSpan keepAlive,
         CancellationToken cancellationToken)
     {
         var reader = subscription.Reader;
@@ -99,7 +105,7 @@ public static class NotificationStreamEndpoint
 
             while (reader.TryRead(out var notification))
             {
-                if (replayed.Count > 0 && replayed.Remove(notification.Id))
+                if (known.Count > 0 && known.Remove(notification.Id))
                 {
                     continue;
                 }

@@ -14,4 +14,11 @@ public sealed class NotificationStreamOptions
     /// <summary>At most this many missed notifications are replayed after a reconnect with <c>Last-Event-ID</c>.</summary>
     [Range(1, 10_000)]
     public int ReplayLimit { get; set; } = 1000;
+
+    /// <summary>
+    /// How late a replica's LISTEN connection may see the signal of a notification already committed: notifications
+    /// stored this recently before a stream opens are known to it, so a late signal of one is not sent as live.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LateSignalWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

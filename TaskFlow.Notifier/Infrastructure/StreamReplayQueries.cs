@@ -29,4 +29,21 @@ public static class StreamReplayQueries
             .ToListAsync(cancellationToken);
         return [.. rows.Select(NotificationView.From)];
     }
+
+    /// <summary>
+    /// The ids of the caller's notifications stored since <paramref name="since"/> (newest first, at most
+    /// <paramref name="limit"/>): what a stream opening now already has, by replay or as history.
+    /// </summary>
+    public static async Task<List<Guid>> ReadStoredIdsSinceAsync(
+        this NotificationsDbContext db, Guid userId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.Notifications.AsNoTracking()
+            .Where(n => n.UserId == userId && n.CreatedAt > since)
+            .OrderByDescending(n => n.CreatedAt)
+            .ThenByDescending(n => n.Id)
+            .Select(n => n.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+    }
 }
