@@ -62,23 +62,25 @@ public static class ApplicationServiceExtensions
     }
 
     /// <summary>
-    /// First of all, before routing: the request path in its canonical spelling (or refused), so that the route, its
-    /// authorization and its rate limit are chosen from the same path whatever the spelling (see <see cref="CanonicalPathMiddleware"/>).
+    /// First of all, before routing: the request id and the response headers every answer carries (including the
+    /// refusals that follow: a path spelled ambiguously, a declared body over the limit), then the request path in its
+    /// canonical spelling (or refused), so that the route, its authorization and its rate limit are chosen from the
+    /// same path whatever the spelling (see <see cref="CanonicalPathMiddleware"/>).
     /// </summary>
     public static WebApplication UseCanonicalPathsAndRouting(this WebApplication app)
     {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ViaHeaderMiddleware>();
         app.UseMiddleware<CanonicalPathMiddleware>();
         app.UseRouting();
         return app;
     }
 
-    /// <summary>The public pipeline: request id, security headers, public health, limits, CORS, auth (with revocation), rate limits, stream limits, then the proxy.</summary>
+    /// <summary>The public pipeline: public health, limits, CORS, auth (with revocation), rate limits, stream limits, then the proxy.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.UseMiddleware<RequestIdMiddleware>();
-        app.UseMiddleware<SecurityHeadersMiddleware>();
-        app.UseMiddleware<ViaHeaderMiddleware>();
         app.UseMiddleware<PublicHealthMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseGatewayCors();
