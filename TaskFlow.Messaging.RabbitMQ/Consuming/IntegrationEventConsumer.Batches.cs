@@ -13,14 +13,15 @@ namespace TaskFlow.Messaging.Consuming;
 /// </summary>
 internal sealed partial class IntegrationEventConsumer
 {
+    private ChannelWriter<PendingDelivery>? _pendingBatches;
+
     private Func<BasicDeliverEventArgs, Task> StartBatches(IChannel channel, CancellationToken stoppingToken)
     {
+        // The loop lives as long as this channel object: automatic recovery reopens the same channel after a broker
+        // outage (stale delivery tags from before are ignored by the client), so only a replaced channel ends it.
         var pending = Channel.CreateUnbounded<PendingDelivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        channel.ChannelShutdownAsync += (_, _) =>
-        {
-            pending.Writer.TryComplete();
-            return Task.CompletedTask;
-        };
+        _pendingBatches?.TryComplete();
+        _pendingBatches = pending.Writer;
         _ = Task.Run(() => RunBatchesAsync(channel, pending.Reader, stoppingToken), CancellationToken.None);
         return delivery =>
         {

@@ -247,6 +247,8 @@ internal sealed partial class IntegrationEventConsumer(
 
         _channel = null;
         _retryChannel = null;
+        _pendingBatches?.TryComplete();
+        _pendingBatches = null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} (bindings: {Bindings})")]

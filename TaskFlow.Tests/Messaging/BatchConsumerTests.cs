@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Publishing;
