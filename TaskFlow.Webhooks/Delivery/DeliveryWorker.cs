@@ -164,19 +164,20 @@ public sealed partial class DeliveryWorker(
         }
 
         var settings = options.Value;
-        var delay = result.Gone ? null : settings.Schedule().DelayAfter(attempt, result.RetryAfter, Random.Shared.NextDouble());
-        await db.RecordFailureAsync(claim, result, now, now + delay, cancellationToken);
-        LogFailed(logger, claim.Id, claim.SubscriptionId, attempt, result.StatusCode, result.Error, delay);
-
         var reason = result.Gone ? "The receiver answered 410 Gone."
             : claim.FailingSince is { } since && now - since >= settings.DisableAfterFailingFor ? "Every delivery failed for 5 days."
             : null;
         if (reason is not null)
         {
-            await db.DisableAsync(claim.SubscriptionId, reason, cancellationToken);
+            // Disabled before this delivery's own result is written: whoever sees it failed sees the webhook disabled.
+            await db.DisableAsync(claim.SubscriptionId, claim.Id, reason, cancellationToken);
             metrics.Disabled(result.Gone ? "gone" : "failing");
             LogDisabled(logger, claim.SubscriptionId, reason);
         }
+
+        var delay = reason is not null ? null : settings.Schedule().DelayAfter(attempt, result.RetryAfter, Random.Shared.NextDouble());
+        await db.RecordFailureAsync(claim, result, now, now + delay, cancellationToken);
+        LogFailed(logger, claim.Id, claim.SubscriptionId, attempt, result.StatusCode, result.Error, delay);
     }
 
     private async Task ReleaseAsync(ClaimedDelivery claim)

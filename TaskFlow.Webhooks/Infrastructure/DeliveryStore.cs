@@ -114,15 +114,15 @@ public static class DeliveryStore
         }
     }
 
-    /// <summary>Disables a subscription (410, or failing too long); what it still had pending fails with it.</summary>
-    public static async Task DisableAsync(this WebhooksDbContext db, Guid subscriptionId, string reason, CancellationToken cancellationToken)
+    /// <summary>Disables a subscription (410, or failing too long); what else it had pending fails with it.</summary>
+    public static async Task DisableAsync(this WebhooksDbContext db, Guid subscriptionId, Guid attemptedDeliveryId, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         await db.Subscriptions.Where(s => s.Id == subscriptionId).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Enabled, false)
             .SetProperty(x => x.DisabledReason, reason), cancellationToken);
         // Attempts still in flight lose their lease with it: their results are not written back.
-        await db.Deliveries.Where(d => d.SubscriptionId == subscriptionId && d.Status == DeliveryStatus.Pending)
+        await db.Deliveries.Where(d => d.SubscriptionId == subscriptionId && d.Id != attemptedDeliveryId && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DeliveryStatus.Failed)
                 .SetProperty(d => d.LastError, reason)
