@@ -219,6 +219,7 @@ export function startWebhooks({ api }) {
   on(byId('webhook-secret-copy'), 'click', copySecret);
   on(byId('webhook-secret-done'), 'click', hideSecret);
   on(byId('more-webhooks'), 'click', () => loadWebhooks(false));
+  on(byId('refresh-webhooks'), 'click', async () => { await loadWebhooks(true); announce('Webhooks refreshed.'); });
   on(byId('webhook-confirm-delete'), 'click', confirmDelete);
   on(byId('webhook-confirm-keep'), 'click', () => confirmDialog.close());
   // Escape, "Keep webhook" or a finished delete: focus goes back to where the user was.
