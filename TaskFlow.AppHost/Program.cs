@@ -71,7 +71,8 @@ if (settings.Mode == InfrastructureMode.Local)
 var graph = builder.AddTaskFlowService<Projects.TaskFlow_Graph>("graph")
     .WithReference(users)
     .WithReference(tasks)
-    .WithReference(notifier);
+    .WithReference(notifier)
+    .WithReference(webhooks);
 
 // The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
 // serves it at / (same origin), so it needs no reference to any service.
