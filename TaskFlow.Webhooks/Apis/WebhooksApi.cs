@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Paging;
 using TaskFlow.ServiceDefaults.Requests;
 
 namespace TaskFlow.Webhooks.Apis;
@@ -197,7 +198,7 @@ public static class WebhooksApi
         return await commands.RotateSecretAsync(userId, id, cancellationToken) is { } secret ? TypedResults.Ok(new SecretView(secret)) : TypedResults.NotFound();
     }
 
-    private static bool TryReadPage(PageQuery query, out int limit, out PageCursor? cursor, out Dictionary<string, string[]> errors)
+    private static bool TryReadPage(PageQuery query, out int limit, out TimeOrderedCursor? cursor, out Dictionary<string, string[]> errors)
     {
         errors = [];
         limit = DefaultLimit;
@@ -210,7 +211,7 @@ public static class WebhooksApi
 
         if (query.Cursor is not null)
         {
-            if (PageCursor.TryDecode(query.Cursor, out var decoded))
+            if (TimeOrderedCursor.TryDecode(query.Cursor, out var decoded))
             {
                 cursor = decoded;
             }
