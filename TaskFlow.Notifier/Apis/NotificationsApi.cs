@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using TaskFlow.ServiceDefaults.Paging;
 
 namespace TaskFlow.Notifier.Apis;
 
@@ -80,10 +79,10 @@ public static class NotificationsApi
             errors["limit"] = [$"Must be an integer from 1 to {MaxLimit}."];
         }
 
-        TimeOrderedCursor? cursor = null;
+        InboxCursor? cursor = null;
         if (query.Cursor is not null)
         {
-            if (TimeOrderedCursor.TryDecode(query.Cursor, out var decoded))
+            if (InboxCursor.TryDecode(query.Cursor, out var decoded))
             {
                 cursor = decoded;
             }

@@ -65,14 +65,9 @@ public sealed partial class NotificationFanout(
     {
         try
         {
-            foreach (var signal in NotificationSignal.Read(e.Payload))
+            if (JsonSerializer.Deserialize<NotificationSignal>(e.Payload, NotificationSignal.JsonOptions) is { } signal)
             {
-                if (!hub.HasSubscribers(signal.UserId))
-                {
-                    continue;
-                }
-
-                using var push = ActivityContext.TryParse(signal.TraceParent, null, isRemote: true, out var parent)
+                using var push = hub.HasSubscribers(signal.UserId) && ActivityContext.TryParse(signal.TraceParent, null, isRemote: true, out var parent)
                     ? ActivitySource.StartActivity("notification push", ActivityKind.Internal, parent)
                     : null;
                 push?.SetTag("taskflow.notification.type", signal.Notification.Type);

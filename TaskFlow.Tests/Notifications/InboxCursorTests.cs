@@ -1,5 +1,4 @@
 using TaskFlow.Notifier.Model;
-using TaskFlow.ServiceDefaults.Paging;
 
 namespace TaskFlow.Tests.Notifications;
 
@@ -9,10 +8,10 @@ public sealed class InboxCursorTests
     [Fact]
     public void Cursor_round_trips_and_is_opaque()
     {
-        var cursor = new TimeOrderedCursor(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 891, TimeSpan.Zero).AddTicks(1234), Guid.NewGuid());
+        var cursor = new InboxCursor(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 891, TimeSpan.Zero).AddTicks(1234), Guid.NewGuid());
         var text = cursor.Encode();
         Assert.DoesNotContain(cursor.Id.ToString("N"), text, StringComparison.OrdinalIgnoreCase);
-        Assert.True(TimeOrderedCursor.TryDecode(text, out var decoded));
+        Assert.True(InboxCursor.TryDecode(text, out var decoded));
         Assert.Equal(cursor, decoded);
     }
 
@@ -23,6 +22,6 @@ public sealed class InboxCursorTests
     [InlineData("OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk6MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA")] // ticks out of range
     public void Garbage_is_not_a_cursor(string text)
     {
-        Assert.False(TimeOrderedCursor.TryDecode(text, out _));
+        Assert.False(InboxCursor.TryDecode(text, out _));
     }
 }

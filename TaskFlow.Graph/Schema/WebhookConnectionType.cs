@@ -1,3 +1,0 @@
-namespace TaskFlow.Graph.Schema;
-
-public sealed class WebhookConnectionType() : ConnectionType<WebhookType, WebhookView>("WebhookConnection");

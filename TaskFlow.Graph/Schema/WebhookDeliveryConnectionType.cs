@@ -1,3 +1,0 @@
-namespace TaskFlow.Graph.Schema;
-
-public sealed class WebhookDeliveryConnectionType() : ConnectionType<WebhookDeliveryType, WebhookDeliveryView>("WebhookDeliveryConnection");

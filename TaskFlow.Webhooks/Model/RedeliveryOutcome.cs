@@ -1,9 +1,0 @@
-namespace TaskFlow.Webhooks.Model;
-
-/// <summary>What <c>POST .../redeliver</c> did.</summary>
-public enum RedeliveryOutcome
-{
-    NotFound,
-    Scheduled,
-    Disabled,
-}
