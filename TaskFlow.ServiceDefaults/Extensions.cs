@@ -167,6 +167,18 @@ public static class Extensions
             });
         }
 
+        // A probe that gives up (a short client timeout while the machine is busy) must not turn the checks it started
+        // into Unhealthy results logged as errors: they finish within their own timeouts, only the answer is dropped.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(HealthEndpointPath) || context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+            {
+                context.RequestAborted = CancellationToken.None;
+            }
+
+            return next(context);
+        });
+
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
             ResponseWriter = HealthResponseWriter.WriteAsync,
