@@ -7,11 +7,12 @@ var settings = builder.GetTaskFlowSettings();
 var postgres = builder.AddTaskFlowPostgres("postgres");
 var usersDb = postgres.AddTaskFlowDatabase("usersdb");
 var notificationsDb = postgres.AddTaskFlowDatabase("notificationsdb");
+var webhooksDb = postgres.AddTaskFlowDatabase("webhooksdb");
 var mongo = builder.AddTaskFlowMongoDB("mongo");
 var tasksDb = mongo.AddTaskFlowDatabase("tasksdb");
 var redis = builder.AddTaskFlowRedis("redis");
 // The operator redrives what consumers dead-lettered from the dashboard (rabbitmq → "Redrive dead letters").
-var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq").WithDeadLetterCommands("notifier");
+var rabbitmq = builder.AddTaskFlowRabbitMQ("rabbitmq").WithDeadLetterCommands("notifier", "webhooks");
 
 // Services.
 // Users: the bootstrap admin comes from parameters (its password generated once and kept in the AppHost's user
@@ -53,12 +54,25 @@ var notifier = builder.AddTaskFlowService<Projects.TaskFlow_Notifier>("notifier"
     .ConsumingFrom(rabbitmq)
     .WithReference(users);
 
+// Webhooks runs two replicas: competing consumers on its own queue, and delivery workers that claim due deliveries
+// under a lease, so neither sends one twice. Apart from the Notifier: third-party receivers are slow, untrusted I/O
+// with retries over a day, and a dead one must never delay notifications. Local mode allows loopback receivers.
+var webhooks = builder.AddTaskFlowService<Projects.TaskFlow_Webhooks>("webhooks", replicas: 2)
+    .WithStores(webhooksDb, postgres, redis)
+    .ConsumingFrom(rabbitmq)
+    .WithReference(users);
+if (settings.Mode == InfrastructureMode.Local)
+{
+    webhooks.WithEnvironment("Webhooks__AllowLoopback", "true");
+}
+
 // Graph: the GraphQL API, composed from the services' REST APIs with the caller's own token (no data of its own).
 // It calls them per request, so it starts without waiting for them.
 var graph = builder.AddTaskFlowService<Projects.TaskFlow_Graph>("graph")
     .WithReference(users)
     .WithReference(tasks)
-    .WithReference(notifier);
+    .WithReference(notifier)
+    .WithReference(webhooks);
 
 // The web client: a static single-page app whose browser code calls only the gateway's public API; the gateway
 // serves it at / (same origin), so it needs no reference to any service.
@@ -74,6 +88,7 @@ var gateway = builder.AddTaskFlowService<Projects.TaskFlow_Gateway>("gateway", r
     .WithReference(users)
     .WithReference(tasks)
     .WithReference(notifier)
+    .WithReference(webhooks)
     .WithReference(graph)
     .WithReference(web);
 foreach (var (key, values) in new[] { ("TrustedProxies", settings.GatewayTrustedProxies), ("TrustedNetworks", settings.GatewayTrustedNetworks) })
@@ -88,7 +103,7 @@ foreach (var (key, values) in new[] { ("TrustedProxies", settings.GatewayTrusted
 // document's issuer; every validating service gets the same value. (Publishing keeps Jwt:Issuer's configured value.)
 if (builder.ExecutionContext.IsRunMode)
 {
-    foreach (var service in new[] { users, tasks, notifier, graph, gateway })
+    foreach (var service in new[] { users, tasks, notifier, webhooks, graph, gateway })
     {
         service.WithEnvironment("Jwt__Issuer", gateway.GetEndpoint("http"));
     }

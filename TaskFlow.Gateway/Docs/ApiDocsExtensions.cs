@@ -9,7 +9,7 @@ namespace TaskFlow.Gateway.Docs;
 /// </summary>
 public static class ApiDocsExtensions
 {
-    public static readonly string[] Documents = ["users", "tasks", "notifications"];
+    public static readonly string[] Documents = ["users", "tasks", "notifications", "webhooks"];
 
     public const string AsyncApiPath = AsyncApiDocument.ApiPath;
 

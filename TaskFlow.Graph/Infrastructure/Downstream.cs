@@ -6,6 +6,7 @@ public static class Downstream
     public const string Users = "users";
     public const string Tasks = "tasks";
     public const string Notifier = "notifier";
+    public const string Webhooks = "webhooks";
 
-    public static readonly string[] All = [Users, Tasks, Notifier];
+    public static readonly string[] All = [Users, Tasks, Notifier, Webhooks];
 }

@@ -37,6 +37,36 @@ public sealed class MutationType : ObjectGraphType
 
         NoContentField("markNotificationRead", "POST /notifications/{id}/read.",
             Downstream.Notifier, "notifications.read", HttpMethod.Post, id => $"/notifications/{id}/read");
+
+        Field<NonNullGraphType<CreatedWebhookType>>("createWebhook")
+            .Description("POST /webhooks: the webhook and its signing secret, which is shown only in this answer.")
+            .Argument<NonNullGraphType<WebhookInputType>>("input")
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync((api, ct) => api.SendAsync<CreatedWebhookView>(
+                Downstream.Webhooks, "webhooks.create", HttpMethod.Post, "/webhooks", Input(c), ifMatch: null, ct)));
+
+        NoContentField("deleteWebhook", "DELETE /webhooks/{id}: nothing more is delivered to it. NOT_FOUND for anyone but its owner.",
+            Downstream.Webhooks, "webhooks.delete", HttpMethod.Delete, id => $"/webhooks/{id}");
+
+        Field<NonNullGraphType<StringGraphType>>("rotateWebhookSecret")
+            .Description("POST /webhooks/{id}/rotate-secret: the new secret (shown only here); for 24 h deliveries are signed with both.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .CallsOnce()
+            .ResolveAsync(async c => (await c.MutateAsync((api, ct) => api.SendAsync<WebhookSecret>(
+                Downstream.Webhooks, "webhooks.rotate-secret", HttpMethod.Post,
+                $"/webhooks/{RestQuery.Segment(c.GetArgument<string>("id"))}/rotate-secret", body: null, ifMatch: null, ct))).Secret);
+
+        Field<NonNullGraphType<BooleanGraphType>>("redeliverWebhookDelivery")
+            .Description("POST /webhooks/{id}/deliveries/{deliveryId}/redeliver: the event is delivered again, with the same webhook-id.")
+            .Argument<NonNullGraphType<IdGraphType>>("webhookId")
+            .Argument<NonNullGraphType<IdGraphType>>("deliveryId")
+            .CallsOnce()
+            .ResolveAsync(async c => await c.MutateAsync(async (api, ct) =>
+            {
+                await api.SendAsync(Downstream.Webhooks, "webhooks.deliveries.redeliver", HttpMethod.Post,
+                    $"/webhooks/{RestQuery.Segment(c.GetArgument<string>("webhookId"))}/deliveries/{RestQuery.Segment(c.GetArgument<string>("deliveryId"))}/redeliver", ct);
+                return true;
+            }));
     }
 
     /// <summary>A mutation whose REST call answers 204 with no body: <c>true</c> once the call succeeded.</summary>

@@ -5,7 +5,7 @@ public sealed class QueryType : ObjectGraphType
     public QueryType()
     {
         Name = "Query";
-        Description = "TaskFlow: tasks, comments, users and notifications, with the visibility and permissions of the REST API.";
+        Description = "TaskFlow: tasks, comments, users, notifications and webhooks, with the visibility and permissions of the REST API.";
 
         Field<NonNullGraphType<UserType>>("me")
             .Description("The caller's account (GET /users/me).")
@@ -63,5 +63,22 @@ public sealed class QueryType : ObjectGraphType
                     ("unread", c.GetArgument<bool?>("unread")),
                     ("limit", c.GetArgument<int?>("first")),
                     ("cursor", c.GetArgument<string?>("after"))), ct))));
+
+        Field<NonNullGraphType<WebhookConnectionType>>("webhooks")
+            .Description("The caller's own webhooks (GET /webhooks).")
+            .Argument<IntGraphType>("first", "Page size, 1-100 (default 20).")
+            .Argument<StringGraphType>("after", "endCursor of the previous page.")
+            .CallsOnce(pagedBy: "first")
+            .ResolveAsync(async c => await c.TracedAsync(async (api, ct) => GraphConnection<WebhookView>.From(
+                await api.GetAsync<RestPage<WebhookView>>(Downstream.Webhooks, "webhooks.list", RestQuery.Path("/webhooks",
+                    ("limit", c.GetArgument<int?>("first")),
+                    ("cursor", c.GetArgument<string?>("after"))), ct))));
+
+        Field<WebhookType>("webhook")
+            .Description("One of the caller's webhooks (GET /webhooks/{id}); null with a NOT_FOUND error for anyone else's.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .CallsOnce()
+            .ResolveAsync(async c => await c.TracedAsync((api, ct) =>
+                api.GetAsync<WebhookView>(Downstream.Webhooks, "webhooks.get", $"/webhooks/{RestQuery.Segment(c.GetArgument<string>("id"))}", ct)));
     }
 }

@@ -10,6 +10,10 @@ namespace TaskFlow.Messaging.Consuming;
 /// unparseable or invalid is rejected straight to the dead-letter queue); run the handlers in a fresh DI scope; ack
 /// after they return (their writes are committed). A handler failure schedules another attempt through the retry
 /// queue (per-message TTL back-off, attempt count in a header); after the last attempt the message is dead-lettered.
+/// A failure that <see cref="IntegrationEventConsumerOptions.IsStoreOutage"/> calls a store outage is not an attempt:
+/// the consumer pauses for <see cref="IntegrationEventConsumerOptions.OutageRetryDelay"/> and requeues the message with
+/// its attempt count unchanged, so an outage of any length dead-letters nothing. With batch handlers (opt-in) the
+/// consumer takes the prefetched deliveries in batches instead (<c>IntegrationEventConsumer.Batches.cs</c>).
 /// The connection recovers by itself (RabbitMQ.Client automatic and topology recovery re-declare the queue, bindings
 /// and consumer); a channel closed for another reason is reopened by a watchdog.
 /// </summary>
@@ -69,15 +73,26 @@ internal sealed partial class IntegrationEventConsumer(
         _retryChannel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
+        // Batches are formed by one loop in delivery order, so deliveries are dispatched one at a time (a copy each).
         var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: options.Concurrency),
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
+                consumerDispatchConcurrency: handlers.Batched ? (ushort)1 : options.Concurrency),
             cancellationToken);
         var routingKeys = handlers.EventTypes.Concat(options.ExtraBindings).ToList();
         await MessagingTopology.DeclareConsumerQueueAsync(channel, options.QueueName, routingKeys, cancellationToken);
         await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: options.PrefetchCount, global: false, cancellationToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery);
+        if (handlers.Batched)
+        {
+            var pending = StartBatches(channel, cancellationToken);
+            consumer.ReceivedAsync += (_, delivery) => pending(delivery);
+        }
+        else
+        {
+            consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery);
+        }
+
         await channel.BasicConsumeAsync(options.QueueName, autoAck: false, consumer, cancellationToken);
         _channel = channel;
         state.Consuming = true;
@@ -93,7 +108,7 @@ internal sealed partial class IntegrationEventConsumer(
             using var rejected = RabbitMQTelemetry.StartProcess(options.QueueName, delivery.BasicProperties.Type, delivery.BasicProperties.MessageId, default);
             rejected?.SetStatus(ActivityStatusCode.Error, "invalid message");
             LogInvalidMessage(logger, options.QueueName, delivery.BasicProperties.MessageId ?? "", error);
-            await DeadLetterAsync(channel, delivery, "invalid");
+            await DeadLetterAsync(channel, delivery.DeliveryTag, "invalid");
             return;
         }
 
@@ -112,18 +127,18 @@ internal sealed partial class IntegrationEventConsumer(
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             activity?.SetTag("error.type", ex.GetType().FullName);
-            if (attempt < options.MaxAttempts)
+            if (options.IsStoreOutage(ex))
             {
-                var delay = options.DelayBefore(attempt + 1);
-                LogHandlerFailedRetrying(logger, incoming.EventId, incoming.EventType, attempt, delay, ex);
-                await RetryLaterAsync(channel, delivery, attempt, delay);
-            }
-            else
-            {
-                LogHandlerFailedDeadLettering(logger, incoming.EventId, incoming.EventType, attempt, ex);
-                await DeadLetterAsync(channel, delivery, "handler");
+                // Not the event's fault: hold this dispatch slot for the pause (so the consumer slows down with the
+                // store), then give the message back with its attempt count unchanged.
+                LogStoreOutageRequeueing(logger, incoming.EventId, incoming.EventType, options.OutageRetryDelay, ex);
+                await Task.Delay(options.OutageRetryDelay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await TryNackAsync(channel, delivery.DeliveryTag, multiple: false, requeue: true);
+                MessagingTelemetry.Retried.Add(1);
+                return;
             }
 
+            await SettleFailureAsync(channel, delivery.DeliveryTag, delivery.BasicProperties, delivery.Body, incoming, attempt, ex);
             return;
         }
 
@@ -132,44 +147,61 @@ internal sealed partial class IntegrationEventConsumer(
         state.LastProcessedAt = DateTimeOffset.UtcNow;
     }
 
-    private async Task RetryLaterAsync(IChannel channel, BasicDeliverEventArgs delivery, int attempt, TimeSpan delay)
+    /// <summary>A handler (not the store) failed on this attempt: retry later, or dead-letter after the last.</summary>
+    private async Task SettleFailureAsync(
+        IChannel channel, ulong deliveryTag, IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, IncomingIntegrationEvent incoming, int attempt, Exception ex)
+    {
+        if (attempt < options.MaxAttempts)
+        {
+            var delay = options.DelayBefore(attempt + 1);
+            LogHandlerFailedRetrying(logger, incoming.EventId, incoming.EventType, attempt, delay, ex);
+            await RetryLaterAsync(channel, deliveryTag, properties, body, attempt, delay);
+        }
+        else
+        {
+            LogHandlerFailedDeadLettering(logger, incoming.EventId, incoming.EventType, attempt, ex);
+            await DeadLetterAsync(channel, deliveryTag, "handler");
+        }
+    }
+
+    private async Task RetryLaterAsync(IChannel channel, ulong deliveryTag, IReadOnlyBasicProperties deliveryProperties, ReadOnlyMemory<byte> body, int attempt, TimeSpan delay)
     {
         try
         {
             var retryChannel = _retryChannel ?? throw new InvalidOperationException("No retry channel.");
-            var properties = new BasicProperties(delivery.BasicProperties)
+            var properties = new BasicProperties(deliveryProperties)
             {
                 Expiration = ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 Persistent = true,
             };
-            properties.Headers = new Dictionary<string, object?>(delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            properties.Headers = new Dictionary<string, object?>(deliveryProperties.Headers ?? new Dictionary<string, object?>())
             {
                 [MessagingTopology.AttemptHeader] = attempt,
             };
-            await retryChannel.BasicPublishAsync("", MessagingTopology.RetryQueueName(options.QueueName), mandatory: false, properties, delivery.Body);
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            await retryChannel.BasicPublishAsync("", MessagingTopology.RetryQueueName(options.QueueName), mandatory: false, properties, body);
+            await channel.BasicAckAsync(deliveryTag, multiple: false);
             MessagingTelemetry.Retried.Add(1);
         }
         catch (Exception ex)
         {
             // Could not schedule the retry: give the message back to the queue (it keeps its attempt count).
             LogRetryScheduleFailed(logger, options.QueueName, ex);
-            await TryNackAsync(channel, delivery, requeue: true);
+            await TryNackAsync(channel, deliveryTag, multiple: false, requeue: true);
         }
     }
 
-    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
+    private async Task DeadLetterAsync(IChannel channel, ulong deliveryTag, string reason)
     {
         // The queue's x-dead-letter-exchange routes a rejected message to <queue>.dlq, atomically with the reject.
-        await TryNackAsync(channel, delivery, requeue: false);
+        await TryNackAsync(channel, deliveryTag, multiple: false, requeue: false);
         MessagingTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
-    private async Task TryNackAsync(IChannel channel, BasicDeliverEventArgs delivery, bool requeue)
+    private async Task TryNackAsync(IChannel channel, ulong deliveryTag, bool multiple, bool requeue)
     {
         try
         {
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue);
+            await channel.BasicNackAsync(deliveryTag, multiple, requeue);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -215,6 +247,8 @@ internal sealed partial class IntegrationEventConsumer(
 
         _channel = null;
         _retryChannel = null;
+        _pendingBatches?.TryComplete();
+        _pendingBatches = null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} (bindings: {Bindings})")]
@@ -231,6 +265,9 @@ internal sealed partial class IntegrationEventConsumer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling event {EventId} ({EventType}) failed on attempt {Attempt}, the last; dead-lettering it")]
     private static partial void LogHandlerFailedDeadLettering(ILogger logger, Guid eventId, string eventType, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling event {EventId} ({EventType}) met a store outage; requeueing it in {Delay}, attempt not counted")]
+    private static partial void LogStoreOutageRequeueing(ILogger logger, Guid eventId, string eventType, TimeSpan delay, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule a retry on {Queue}; requeueing")]
     private static partial void LogRetryScheduleFailed(ILogger logger, string queue, Exception exception);

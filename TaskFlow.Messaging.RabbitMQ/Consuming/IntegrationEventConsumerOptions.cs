@@ -23,6 +23,27 @@ public sealed class IntegrationEventConsumerOptions
     /// <summary>Delay before attempt 2, 3, ...; the last value repeats when there are more attempts than delays.</summary>
     public IList<TimeSpan> RetryDelays { get; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
 
+    /// <summary>
+    /// Batch handlers only: at most this many deliveries per batch (those already prefetched; the consumer never waits
+    /// to fill a batch). Keep <see cref="PrefetchCount"/> at least as large.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How long the consumer pauses before a message whose handler failed on a store outage (see
+    /// <see cref="IsStoreOutage"/>) goes back to the queue. Such a failure is not a delivery attempt: the message is
+    /// requeued with its attempt count unchanged, so an outage longer than the retry budget dead-letters nothing.
+    /// </summary>
+    public TimeSpan OutageRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Tells a store outage from a handler failure. Default: a <see cref="System.Data.Common.DbException"/> with
+    /// <c>IsTransient</c> anywhere in the exception's chain (Npgsql: connection refused or lost, timeouts, the server
+    /// shutting down or out of connections), also when wrapped by EF Core's retrying strategy.
+    /// </summary>
+    public Func<Exception, bool> IsStoreOutage { get; set; } = StoreOutage.IsTransientDatabaseFailure;
+
     /// <summary>Extra routing keys to bind (patterns allowed); the handled event types are always bound.</summary>
     public IList<string> ExtraBindings { get; } = [];
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using TaskFlow.ServiceDefaults.Paging;
 
 namespace TaskFlow.Notifier.Apis;
 
@@ -15,7 +16,7 @@ public static class NotificationStreamDocs
     public const string ExampleNotificationId = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
 
     /// <summary>A well-formed <c>cursor</c> (as <c>nextCursor</c> values look): later than every notification, so its page (newest first) starts at the newest.</summary>
-    public static readonly string ExampleCursor = new InboxCursor(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), Guid.Empty).Encode();
+    public static readonly string ExampleCursor = new TimeOrderedCursor(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), Guid.Empty).Encode();
 
     public const string Description =
         "Server-sent events (`text/event-stream`): one event named `notification` per new notification for the caller, whichever replica stored it, " +

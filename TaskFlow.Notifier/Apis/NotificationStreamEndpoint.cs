@@ -119,7 +119,7 @@ public static class NotificationStreamEndpoint
 
     private static Task WriteEventAsync(HttpResponse response, NotificationView notification, CancellationToken cancellationToken)
     {
-        var data = JsonSerializer.Serialize(notification, NotificationSignal.JsonOptions);
+        var data = JsonSerializer.Serialize(notification, NotifierJson.Default.NotificationView);
         return response.WriteAsync($"id: {notification.Id}\nevent: notification\ndata: {data}\n\n", cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.Paging;
 
 namespace TaskFlow.Notifier.Apis;
 
@@ -79,10 +80,10 @@ public static class NotificationsApi
             errors["limit"] = [$"Must be an integer from 1 to {MaxLimit}."];
         }
 
-        InboxCursor? cursor = null;
+        TimeOrderedCursor? cursor = null;
         if (query.Cursor is not null)
         {
-            if (InboxCursor.TryDecode(query.Cursor, out var decoded))
+            if (TimeOrderedCursor.TryDecode(query.Cursor, out var decoded))
             {
                 cursor = decoded;
             }

@@ -18,12 +18,14 @@ public static class ApplicationServiceExtensions
         builder.AddTaskFlowOpenApi("TaskFlow Notifications API", "The caller's notification inbox and its live stream.");
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Task events → notifications (queue "notifier", its retry queue and dead-letter queue "notifier.dlq").
+        // Task events → notifications (queue "notifier", its retry queue and dead-letter queue "notifier.dlq"), in
+        // batches of what the broker has prefetched, each batch one statement without EF Core (NotificationInserts).
+        builder.Services.AddSingleton<NotificationInserts>();
         builder.AddIntegrationEventConsumer(NotifierResources.Queue, connectionName: NotifierResources.Broker)
-            .AddHandler<TaskCreated, TaskNotificationHandler>()
-            .AddHandler<TaskUpdated, TaskNotificationHandler>()
-            .AddHandler<TaskAssigned, TaskNotificationHandler>()
-            .AddHandler<TaskCommentAdded, TaskNotificationHandler>();
+            .AddBatchHandler<TaskCreated, TaskNotificationHandler>()
+            .AddBatchHandler<TaskUpdated, TaskNotificationHandler>()
+            .AddBatchHandler<TaskAssigned, TaskNotificationHandler>()
+            .AddBatchHandler<TaskCommentAdded, TaskNotificationHandler>();
 
         // Live streams on every replica hear every new notification through PostgreSQL LISTEN/NOTIFY.
         builder.Services.AddSingleton<NotificationStreamHub>();

@@ -1,3 +1,5 @@
+using TaskFlow.ServiceDefaults.Paging;
+
 namespace TaskFlow.Notifier.Infrastructure;
 
 /// <summary>The inbox page query, written once: newest first, keyset-paged on (created_at, id).</summary>
@@ -8,7 +10,7 @@ public static class InboxQueries
         Guid userId,
         bool unreadOnly,
         int limit,
-        InboxCursor? cursor,
+        TimeOrderedCursor? cursor,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -29,7 +31,7 @@ public static class InboxQueries
             .Take(limit + 1)
             .ToListAsync(cancellationToken);
         var items = rows.Take(limit).Select(NotificationView.From).ToList();
-        var next = rows.Count > limit ? new InboxCursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
+        var next = rows.Count > limit ? new TimeOrderedCursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
         return new NotificationPage(items, next);
     }
 }

@@ -65,9 +65,14 @@ public sealed partial class NotificationFanout(
     {
         try
         {
-            if (JsonSerializer.Deserialize<NotificationSignal>(e.Payload, NotificationSignal.JsonOptions) is { } signal)
+            foreach (var signal in NotificationSignal.Read(e.Payload))
             {
-                using var push = hub.HasSubscribers(signal.UserId) && ActivityContext.TryParse(signal.TraceParent, null, isRemote: true, out var parent)
+                if (!hub.HasSubscribers(signal.UserId))
+                {
+                    continue;
+                }
+
+                using var push = ActivityContext.TryParse(signal.TraceParent, null, isRemote: true, out var parent)
                     ? ActivitySource.StartActivity("notification push", ActivityKind.Internal, parent)
                     : null;
                 push?.SetTag("taskflow.notification.type", signal.Notification.Type);

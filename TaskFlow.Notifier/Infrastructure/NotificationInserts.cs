@@ -1,64 +1,100 @@
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace TaskFlow.Notifier.Infrastructure;
 
 /// <summary>
-/// Stores an event's new notifications and signals the live streams in one statement, inside the caller's (the
-/// inbox's) transaction. A row whose dedup key is already stored is skipped by its unique index
-/// (<c>ON CONFLICT DO NOTHING</c>): when two replicas apply <c>task.updated</c> and <c>task.assigned</c> of one change
-/// at the same moment, one stores the notification and the other skips it; neither fails and waits for a retry.
-/// Only the rows inserted get a <c>pg_notify</c>, which PostgreSQL delivers at commit.
+/// Applies a batch of task events in ONE statement, so one round trip and one implicit transaction per batch, without
+/// EF Core: the inbox claim of every event id (<c>processed_events</c>, <c>ON CONFLICT DO NOTHING</c>), the
+/// notifications of the events claimed now (<c>ON CONFLICT DO NOTHING</c>: a dedup key already stored is skipped, so
+/// <c>task.updated</c> and <c>task.assigned</c> of one change store one notification even when two replicas apply them
+/// at the same moment; neither fails), and <c>pg_notify</c> over the rows inserted, their signals packed into JSON
+/// arrays of at most ~7 KB (NOTIFY's limit is 8000 bytes), which PostgreSQL delivers at commit. An event already in
+/// the inbox (a redelivery) claims nothing and so stores and signals nothing. All or nothing: if the statement fails,
+/// no event of the batch is applied.
 /// </summary>
-public static class NotificationInserts
+public sealed class NotificationInserts(IConfiguration configuration) : IAsyncDisposable
 {
-    private const string Sql = """
-        WITH candidate AS (
-            SELECT * FROM unnest(@id, @user_id, @type, @task_id, @message, @created_at, @event_id, @dedup_key, @payload)
-                AS c(id, user_id, type, task_id, message, created_at, event_id, dedup_key, payload)
+    private const string Sql = $"""
+        WITH claimed AS (
+            INSERT INTO {OutboxModelBuilderExtensions.InboxTable} (event_id, handler, event_type, processed_at)
+            SELECT e.event_id, $1, e.event_type, $2 FROM unnest($3::uuid[], $4::text[]) AS e(event_id, event_type)
+            ON CONFLICT (event_id, handler) DO NOTHING
+            RETURNING event_id
+        ), candidate AS (
+            SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::text[], $8::uuid[], $9::text[], $10::uuid[], $11::text[], $12::text[])
+                AS c(id, user_id, type, task_id, message, event_id, dedup_key, payload)
         ), inserted AS (
             INSERT INTO notifications (id, user_id, type, task_id, message, created_at, event_id, dedup_key)
-            SELECT id, user_id, type, task_id, message, created_at, event_id, dedup_key FROM candidate
+            SELECT c.id, c.user_id, c.type, c.task_id, c.message, $2, c.event_id, c.dedup_key
+            FROM candidate c JOIN claimed USING (event_id)
             ON CONFLICT DO NOTHING
             RETURNING id
+        ), signal AS (
+            SELECT c.payload, (sum(octet_length(c.payload)) OVER (ORDER BY c.id)) / {SignalChunkBytes} AS chunk
+            FROM candidate c JOIN inserted USING (id)
         )
-        SELECT pg_notify(@channel, candidate.payload) FROM candidate JOIN inserted USING (id)
+        SELECT pg_notify($13, '[' || string_agg(payload, ',') || ']') FROM signal GROUP BY chunk
         """;
 
-    /// <summary>Returns how many of <paramref name="notifications"/> were stored (the others were already).</summary>
-    public static async Task<int> InsertAndSignalAsync(
-        this NotificationsDbContext db, IReadOnlyList<Notification> notifications, string? traceParent, CancellationToken cancellationToken)
+    // A chunk holds payloads up to this many bytes plus the one crossing the boundary (a payload is under 2 KB:
+    // a 500-character message at most), so every NOTIFY stays under PostgreSQL's 8000 bytes.
+    private const string SignalChunkBytes = "5000";
+
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(
+        configuration.GetConnectionString(NotifierResources.Database)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{NotifierResources.Database} is missing."));
+
+    /// <summary>
+    /// Claims <paramref name="eventIds"/> for <paramref name="handler"/> and stores the notifications of those not
+    /// claimed before (their <see cref="Notification.CreatedAt"/> must be <paramref name="now"/>); returns how many NOTIFY
+    /// signals were sent.
+    /// </summary>
+    public async Task<int> ApplyAsync(
+        string handler,
+        DateTimeOffset now,
+        IReadOnlyList<(Guid EventId, string EventType)> events,
+        IReadOnlyList<(Notification Notification, string? TraceParent)> notifications,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(notifications);
-        if (notifications.Count == 0)
-        {
-            return 0;
-        }
+        await using var command = _dataSource.CreateCommand(Sql);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = handler });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(Array(events, e => e.EventId));
+        parameters.Add(Array(events, e => e.EventType));
+        parameters.Add(Array(notifications, n => n.Notification.Id));
+        parameters.Add(Array(notifications, n => n.Notification.UserId));
+        parameters.Add(Array(notifications, n => n.Notification.Type));
+        parameters.Add(Array(notifications, n => n.Notification.TaskId));
+        parameters.Add(Array(notifications, n => n.Notification.Message));
+        parameters.Add(Array(notifications, n => n.Notification.EventId));
+        parameters.Add(Array(notifications, n => n.Notification.DedupKey));
+        parameters.Add(Array(notifications, n => NotificationSignal.Payload(n.Notification, n.TraceParent)));
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = NotifierResources.NotifyChannel });
 
-        await using var command = ((NpgsqlConnection)db.Database.GetDbConnection()).CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
-            ?? throw new InvalidOperationException("Notifications are stored inside the inbox transaction.");
-        command.CommandText = Sql;
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("id", [.. notifications.Select(n => n.Id)]));
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("user_id", [.. notifications.Select(n => n.UserId)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("type", [.. notifications.Select(n => n.Type)]));
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("task_id", [.. notifications.Select(n => n.TaskId)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("message", [.. notifications.Select(n => n.Message)]));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("created_at", [.. notifications.Select(n => n.CreatedAt)]));
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("event_id", [.. notifications.Select(n => n.EventId)]));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("dedup_key", [.. notifications.Select(n => n.DedupKey)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("payload",
-            [.. notifications.Select(n => new NotificationSignal(n.UserId, NotificationView.From(n), traceParent).ToPayload())]));
-        command.Parameters.Add(new NpgsqlParameter<string>("channel", NotifierResources.NotifyChannel));
-
-        var stored = 0;
+        var signals = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            stored++;
+            signals++;
         }
 
-        return stored;
+        return signals;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static NpgsqlParameter<T[]> Array<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, T> select)
+    {
+        var values = new T[items.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = select(items[i]);
+        }
+
+        return new NpgsqlParameter<T[]> { TypedValue = values };
     }
 }

@@ -3,62 +3,53 @@ using TaskFlow.Messaging.Consuming;
 namespace TaskFlow.Notifier.IntegrationEvents;
 
 /// <summary>
-/// Turns task events into notifications by <see cref="NotificationRules"/>. Each event is applied once: the
-/// notifications, the inbox row for the event id and the live-stream signal (<c>pg_notify</c>, delivered at commit)
-/// share one transaction (<see cref="NotificationInserts"/>), and the consumer acks only after it commits.
+/// Turns task events into notifications by <see cref="NotificationRules"/>, a batch at a time (the consumer hands over
+/// what the broker has prefetched, up to <c>MaxBatchSize</c>). Each event is applied once: the inbox rows of the
+/// batch's event ids, their notifications and the live-stream signals (<c>pg_notify</c>, delivered at commit) are one
+/// statement, so one transaction (<see cref="NotificationInserts"/>), and the consumer acks the batch only after it
+/// commits. An event the inbox already holds adds nothing; the same event twice in one batch is applied once.
 /// </summary>
-public sealed partial class TaskNotificationHandler(NotificationsDbContext db, TimeProvider time, ILogger<TaskNotificationHandler> logger) :
-    IIntegrationEventHandler<TaskCreated>,
-    IIntegrationEventHandler<TaskUpdated>,
-    IIntegrationEventHandler<TaskAssigned>,
-    IIntegrationEventHandler<TaskCommentAdded>
+public sealed partial class TaskNotificationHandler(NotificationInserts inserts, TimeProvider time, ILogger<TaskNotificationHandler> logger) :
+    IIntegrationEventBatchHandler
 {
     /// <summary>The inbox's handler name: one per service is enough, since one handler applies every task event.</summary>
     public const string InboxName = "notifier";
 
-    public Task HandleAsync(IntegrationEventContext<TaskCreated> context, CancellationToken cancellationToken) => NotifyAsync(context, cancellationToken);
-
-    public Task HandleAsync(IntegrationEventContext<TaskUpdated> context, CancellationToken cancellationToken) => NotifyAsync(context, cancellationToken);
-
-    public Task HandleAsync(IntegrationEventContext<TaskAssigned> context, CancellationToken cancellationToken) => NotifyAsync(context, cancellationToken);
-
-    public Task HandleAsync(IntegrationEventContext<TaskCommentAdded> context, CancellationToken cancellationToken) => NotifyAsync(context, cancellationToken);
-
-    private async Task NotifyAsync<TEvent>(IntegrationEventContext<TEvent> context, CancellationToken cancellationToken)
-        where TEvent : class, IIntegrationEvent
+    public async Task HandleBatchAsync(IReadOnlyList<IntegrationEventBatchItem> batch, CancellationToken cancellationToken)
     {
-        var intents = NotificationRules.For(context.Data);
-        var stored = 0;
-        var applied = await db.ProcessOnceAsync(context, InboxName, async ct =>
+        ArgumentNullException.ThrowIfNull(batch);
+        var now = time.GetUtcNow();
+        var events = new List<(Guid EventId, string EventType)>(batch.Count);
+        var notifications = new List<(Notification, string?)>(batch.Count);
+        var seen = new HashSet<Guid>(batch.Count);
+        foreach (var item in batch)
         {
-            var now = time.GetUtcNow();
-            var notifications = intents.Select(intent => new Notification
+            if (!seen.Add(item.EventId))
             {
-                Id = Guid.CreateVersion7(now),
-                UserId = intent.RecipientId,
-                Type = intent.Type,
-                TaskId = intent.TaskId,
-                Message = intent.Message,
-                CreatedAt = now,
-                EventId = context.EventId,
-                DedupKey = intent.DedupKey,
-            }).ToList();
-            stored = await db.InsertAndSignalAsync(notifications, Activity.Current?.Id, ct);
-        }, cancellationToken);
+                continue;
+            }
 
-        if (applied)
-        {
-            LogApplied(logger, context.EventId, context.EventType, stored);
+            events.Add((item.EventId, item.EventType));
+            foreach (var intent in NotificationRules.For(item.Data))
+            {
+                notifications.Add((new Notification
+                {
+                    Id = Guid.CreateVersion7(now),
+                    UserId = intent.RecipientId,
+                    Type = intent.Type,
+                    TaskId = intent.TaskId,
+                    Message = intent.Message,
+                    CreatedAt = now,
+                    EventId = item.EventId,
+                    DedupKey = intent.DedupKey,
+                }, item.TraceParent));
+            }
         }
-        else
-        {
-            LogDuplicate(logger, context.EventId, context.EventType);
-        }
+
+        var signalled = await inserts.ApplyAsync(InboxName, now, events, notifications, cancellationToken);
+        LogApplied(logger, batch.Count, notifications.Count, signalled);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} ({EventType}) stored {Count} notification(s)")]
-    private static partial void LogApplied(ILogger logger, Guid eventId, string eventType, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} ({EventType}) was already processed; no second effect")]
-    private static partial void LogDuplicate(ILogger logger, Guid eventId, string eventType);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A batch of {Events} event(s) with {Notifications} notification(s) applied; {Signals} NOTIFY signal(s)")]
+    private static partial void LogApplied(ILogger logger, int events, int notifications, int signals);
 }

@@ -12,7 +12,7 @@ namespace TaskFlow.Tests.Deployment;
 [Trait("Category", "Deployment")]
 public sealed class KubernetesManifestTests(DeploymentFixture fixture)
 {
-    private static readonly string[] Services = ["users", "tasks", "notifier", "gateway", "graph", "web"];
+    private static readonly string[] Services = ["users", "tasks", "notifier", "webhooks", "gateway", "graph", "web"];
     private static readonly string[] BackingServices = ["postgres", "mongo", "redis", "rabbitmq"];
 
     [Fact]

@@ -146,6 +146,25 @@ public sealed partial class KubernetesPolicyTests(RenderedOverlaysFixture fixtur
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void Only_the_webhook_sender_reaches_outside_the_cluster_and_never_private_link_local_or_metadata_addresses(string overlay)
+    {
+        var policies = fixture.Objects[overlay].Where(o => Kind(o) == "NetworkPolicy").ToList();
+        var withAddressBlocks = policies
+            .Where(p => Array(p["spec"]!["egress"]).SelectMany(r => Array(r!["to"])).Any(t => t!["ipBlock"] is not null))
+            .Select(p => p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"]?.GetValue<string>())
+            .ToList();
+        // The monitoring pods (alert mail, remote write) have port-only rules; no application pod but the webhooks.
+        Assert.Equal(["webhooks"], withAddressBlocks);
+
+        var webhooks = policies.Single(p => p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"]?.GetValue<string>() == "webhooks");
+        var blocks = Array(webhooks["spec"]!["egress"]).SelectMany(r => Array(r!["to"])).Select(t => t!["ipBlock"]).OfType<JsonNode>().ToList();
+        string[] Except(string cidr) => [.. Array(blocks.Single(b => b["cidr"]!.GetValue<string>() == cidr)["except"]).Select(e => e!.GetValue<string>())];
+        Assert.Superset(new HashSet<string> { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8" }, Except("0.0.0.0/0").ToHashSet());
+        Assert.Superset(new HashSet<string> { "fc00::/7", "fe80::/10", "::1/128", "::ffff:0:0/96" }, Except("::/0").ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_public_service_is_reached_only_through_a_tls_ingress_and_trusts_forwarded_headers_only_from_its_overlay_networks(string overlay)
     {
         var objects = fixture.Objects[overlay];

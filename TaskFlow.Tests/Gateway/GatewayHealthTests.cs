@@ -32,7 +32,7 @@ public sealed class GatewayHealthTests(TaskFlowAppFixture fixture)
 
         using var management = fixture.CreateClient("gateway", "management");
         var services = await ReadServicesAsync(management);
-        Assert.Equal(["graph", "notifier", "tasks", "users", "web"], services.Keys.Order());
+        Assert.Equal(["graph", "notifier", "tasks", "users", "web", "webhooks"], services.Keys.Order());
         Assert.All(services.Values, s => Assert.Equal("Healthy", s.GetProperty("status").GetString()));
         // Locally each service is one address (the app host's proxy in front of its replicas), in Kubernetes its Service.
         Assert.All(services.Values, s => Assert.True(s.GetProperty("available").GetInt32() >= 1));

@@ -15,7 +15,7 @@ namespace TaskFlow.Tests.Infrastructure;
 /// </summary>
 public sealed class TaskFlowAppFixture : IAsyncLifetime
 {
-    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "graph", "web", "gateway"];
+    public static readonly string[] ServiceNames = ["users", "tasks", "notifier", "webhooks", "graph", "web", "gateway"];
     public static readonly string[] BackingNames = ["postgres", "redis", "rabbitmq", "mongo"];
 
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..12]);
@@ -48,6 +48,9 @@ public sealed class TaskFlowAppFixture : IAsyncLifetime
             // Two gateways, as in production: rate limits must hold across them.
             "--TaskFlow:GatewayReplicas=2",
         ]);
+        // Webhook retries in seconds rather than the contract's minutes to hours (the defaults, checked by unit tests), so
+        // the retry tests take seconds; only this run's configuration changes, not the product's.
+        Webhooks.WebhookTestSupport.ShortenRetries(builder);
         // The testing builder runs no dashboard but still points every service's OTLP exporter at it; each service
         // would then spend its shutdown retrying the export (about 10 s), past DCP's stop timeout, and stopping a
         // replica would fail. The services export to this in-process receiver instead, which the telemetry tests read.

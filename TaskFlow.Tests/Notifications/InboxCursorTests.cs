@@ -1,4 +1,5 @@
 using TaskFlow.Notifier.Model;
+using TaskFlow.ServiceDefaults.Paging;
 
 namespace TaskFlow.Tests.Notifications;
 
@@ -8,10 +9,10 @@ public sealed class InboxCursorTests
     [Fact]
     public void Cursor_round_trips_and_is_opaque()
     {
-        var cursor = new InboxCursor(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 891, TimeSpan.Zero).AddTicks(1234), Guid.NewGuid());
+        var cursor = new TimeOrderedCursor(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 891, TimeSpan.Zero).AddTicks(1234), Guid.NewGuid());
         var text = cursor.Encode();
         Assert.DoesNotContain(cursor.Id.ToString("N"), text, StringComparison.OrdinalIgnoreCase);
-        Assert.True(InboxCursor.TryDecode(text, out var decoded));
+        Assert.True(TimeOrderedCursor.TryDecode(text, out var decoded));
         Assert.Equal(cursor, decoded);
     }
 
@@ -22,6 +23,6 @@ public sealed class InboxCursorTests
     [InlineData("OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk6MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA")] // ticks out of range
     public void Garbage_is_not_a_cursor(string text)
     {
-        Assert.False(InboxCursor.TryDecode(text, out _));
+        Assert.False(TimeOrderedCursor.TryDecode(text, out _));
     }
 }

@@ -14,6 +14,7 @@ public sealed class AppHostStartupOrderTests
     [InlineData("users", new[] { "postgres", "redis" })]
     [InlineData("tasks", new[] { "mongo", "redis" })]
     [InlineData("notifier", new[] { "postgres", "redis", "rabbitmq" })]
+    [InlineData("webhooks", new[] { "postgres", "redis", "rabbitmq" })]
     [InlineData("graph", new string[0])]
     [InlineData("web", new string[0])]
     [InlineData("gateway", new[] { "redis" })]

@@ -15,11 +15,11 @@ internal static class Profiler
         "ManualResetEventSlim.Wait", "SemaphoreSlim.Wait", "Interop+Sys.Poll", "Thread.StartCallback", "UNMANAGED_CODE_TIME", "LowLevelMonitor",
     ];
 
-    public static async Task ProfileAsync(IReadOnlyList<string> markers, TimeSpan duration, Func<Task> load)
+    public static async Task ProfileAsync(IReadOnlyList<string> markers, TimeSpan duration, Func<Task> load, IReadOnlyList<string>? roles = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "taskflow-profile-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
-        var targets = ProcessCpu.FirstProcessPerService(markers);
+        var targets = ProcessCpu.FirstProcessPerService(markers).Where(t => roles is null || roles.Contains(t.Role)).ToList();
         var collectors = targets.Select(t => (t.Role, File: Path.Combine(folder, t.Role + ".nettrace"), Process: Start("dotnet", "tool", "run", "dotnet-trace", "--",
             "collect", "-p", t.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time",
             "--duration", $"00:00:{(int)duration.TotalSeconds:00}", "-o", Path.Combine(folder, t.Role + ".nettrace")))).ToList();

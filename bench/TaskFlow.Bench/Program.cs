@@ -1,6 +1,6 @@
 // The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
 // system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
-// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile]
+// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile] [--notifier-stage]
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -35,6 +35,33 @@ if (args.Contains("--startup-only"))
 }
 
 string[] markers = [repositoryRoot.TrimEnd('/') + "/", Path.GetTempPath() + "taskflow-bench-"];
+
+if (args.Contains("--notifier-stage"))
+{
+    // The Notifier alone: events straight to the exchange, pushed on one assignee's stream through the gateway.
+    var listener = await system.SignUpAsync("listener");
+    await NotifierStage.RunAsync(system, listener, markers, 200, TimeSpan.FromSeconds(5)); // JIT and pools warm
+    var idleBefore = ProcessCpu.Snapshot(markers)["TaskFlow.Notifier"];
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    var idleMsPerSecond = (ProcessCpu.Snapshot(markers)["TaskFlow.Notifier"] - idleBefore) * 100;
+    table.AddText("Notifier idle CPU (both replicas)", $"{idleMsPerSecond:0.0} ms/s", "", "the stage rows below include it");
+    foreach (var rate in new[] { 20, 50, 200, 500 })
+    {
+        var stage = await NotifierStage.RunAsync(system, listener, markers, rate, seconds);
+        table.AddText($"Notifier stage at {rate} events/s (publish → SSE push)", $"p50 {stage.P50Ms:0} ms, p99 {stage.P99Ms:0} ms",
+            $"{stage.CpuMsPerEvent:0.00} ms Notifier CPU per event",
+            $"{stage.Published} published, {stage.Received} pushed, {stage.Published - stage.Received} lost, {stage.Duplicates} twice; max {stage.MaxMs:0} ms");
+    }
+
+    if (args.Contains("--profile"))
+    {
+        await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),
+            () => NotifierStage.RunAsync(system, listener, markers, 200, TimeSpan.FromSeconds(17)), ["TaskFlow.Notifier"]);
+    }
+
+    table.Print();
+    return 0;
+}
 
 var owner = await system.SignUpAsync("owner");
 var assignee = await system.SignUpAsync("assignee");

@@ -26,6 +26,12 @@ public sealed record DeploymentSettings
     /// <summary>The manifest has no replica count (<c>WithReplicas</c> is run-mode only): given here, 1 otherwise.</summary>
     public Dictionary<string, int> Replicas { get; init; } = [];
 
+    /// <summary>
+    /// Services that call addresses outside the cluster (the webhook deliveries to users' receivers): their egress
+    /// allows public addresses, never the cluster's or the cloud's private, link-local and metadata ranges.
+    /// </summary>
+    public List<string> PublicEgress { get; init; } = [];
+
     /// <summary>Values of non-secret parameters that have no default in the AppHost.</summary>
     public Dictionary<string, string> Parameters { get; init; } = [];
 

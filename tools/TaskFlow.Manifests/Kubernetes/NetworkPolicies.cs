@@ -76,12 +76,39 @@ public static class NetworkPolicies
                 egress.Add(ToPods(Collector, [OtlpGrpcPort]));
             }
 
+            if (settings.PublicEgress.Contains(target.Name))
+            {
+                egress.Add(ToPublicAddresses());
+            }
+
             documents.Add(Policy(target.Name, Selector(target.Name), ingress, egress));
         }
 
         return new ManifestFile("network-policies.yaml", documents,
             ["NetworkPolicies: deny by default; allow DNS, and each edge the Aspire manifest's references declare."]);
     }
+
+    /// <summary>Any public address (IPv4 and IPv6); private, loopback, link-local (metadata), CGNAT and ULA ranges excluded.</summary>
+    public static JsonObject ToPublicAddresses() => new()
+    {
+        ["to"] = new JsonArray(
+            new JsonObject
+            {
+                ["ipBlock"] = new JsonObject
+                {
+                    ["cidr"] = "0.0.0.0/0",
+                    ["except"] = new JsonArray("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"),
+                },
+            },
+            new JsonObject
+            {
+                ["ipBlock"] = new JsonObject
+                {
+                    ["cidr"] = "::/0",
+                    ["except"] = new JsonArray("::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10"),
+                },
+            }),
+    };
 
     public static JsonObject Policy(string name, JsonObject podSelector, IReadOnlyList<JsonObject>? ingress, IReadOnlyList<JsonObject>? egress)
     {

@@ -1,5 +1,6 @@
-// The TaskFlow web client: sign up / sign in, then the task list and notifications (loaded only once signed in, so
-// the signed-out page needs little script to become interactive).
+// The TaskFlow web client: sign up / sign in, then the task list, notifications and the Webhooks page (loaded only
+// once signed in, so the signed-out page needs little script to become interactive). Pages are chosen by the URL's
+// fragment (#/tasks, #/webhooks), so links, the back button and reloads keep the page.
 import { Session } from './session.js';
 import { Api, ApiError } from './api.js';
 import { byId, clearErrors, showProblem, announce } from './dom.js';
@@ -10,6 +11,29 @@ const authForm = byId('auth-form');
 const authError = byId('auth-form-error');
 let signUpMode = false;
 let running = null;
+let page = pageOf(location.hash) ?? 'tasks';
+
+/** "#/webhooks" → "webhooks"; any other fragment (the skip link's "#main") is not a page. */
+function pageOf(hash) {
+  if (!hash.startsWith('#/')) return null;
+  return hash === '#/webhooks' ? 'webhooks' : 'tasks';
+}
+
+/** Shows the current page's view (signed in only) and marks its link as the current page. */
+function showPage() {
+  const signedIn = session.signedIn;
+  byId('tasks-view').hidden = !signedIn || page !== 'tasks';
+  byId('webhooks-view').hidden = !signedIn || page !== 'webhooks';
+  for (const name of ['tasks', 'webhooks']) {
+    const link = byId(`nav-${name}`);
+    if (name === page) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+  }
+  if (signedIn && page === 'webhooks') running?.webhooks.show();
+}
+
+function focusPage() {
+  (page === 'webhooks' ? byId('webhooks-heading') : byId('new-task')).focus();
+}
 
 function setMode(signUp) {
   signUpMode = signUp;
@@ -60,20 +84,22 @@ async function render(reason) {
   const starting = signedIn && !running;
   if (starting) {
     // The signed-in view appears only once its handlers are wired: a click on "New task" never lands before them.
-    const [{ startTasks }, { startNotifications }] = await Promise.all([import('./tasks.js'), import('./notifications.js')]);
-    running = [startTasks({ api, session }), startNotifications({ api, session })];
+    const [{ startTasks }, { startNotifications }, { startWebhooks }] = await Promise.all(
+      [import('./tasks.js'), import('./notifications.js'), import('./webhooks.js')]);
+    running = { tasks: startTasks({ api, session }), notifications: startNotifications({ api, session }), webhooks: startWebhooks({ api }) };
   }
   byId('auth-view').hidden = signedIn;
-  byId('tasks-view').hidden = !signedIn;
   byId('session-bar').hidden = !signedIn;
+  byId('page-nav').hidden = !signedIn;
+  if (starting || !signedIn) showPage();
   if (starting) {
     const user = session.user;
     byId('who').textContent = user.name;
     byId('auth-password').value = '';
     announce(`Signed in as ${user.name}.`);
-    byId('new-task').focus();
+    focusPage();
   } else if (!signedIn && running) {
-    for (const part of running) part.stop();
+    for (const part of Object.values(running)) part.stop();
     running = null;
     setMode(false);
     if (reason) {
@@ -89,6 +115,13 @@ byId('auth-switch').addEventListener('click', () => setMode(!signUpMode));
 byId('sign-out').addEventListener('click', () => session.signOut());
 session.addEventListener('change', (e) => render(e.detail?.reason));
 session.addEventListener('refresh', () => { byId('who').textContent = session.user?.name ?? ''; });
+window.addEventListener('hashchange', () => {
+  const next = pageOf(location.hash);
+  if (!next || next === page) return;
+  page = next;
+  showPage();
+  if (session.signedIn) focusPage();
+});
 
 if (await session.restore()) {
   await render();

@@ -1,18 +1,20 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 
-namespace TaskFlow.Notifier.Model;
+namespace TaskFlow.ServiceDefaults.Paging;
 
 /// <summary>
-/// Opaque keyset cursor for the newest-first inbox: the (createdAt, id) of the last item of the previous page.
+/// Opaque keyset cursor for the newest-first lists kept in PostgreSQL (the inbox, webhooks, deliveries): the
+/// (createdAt, id) of the last item of the previous page.
 /// Clients must treat it as an opaque string.
 /// </summary>
-public readonly record struct InboxCursor(DateTimeOffset CreatedAt, Guid Id)
+public readonly record struct TimeOrderedCursor(DateTimeOffset CreatedAt, Guid Id)
 {
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{Id:N}"));
 
-    public static bool TryDecode(string? text, out InboxCursor cursor)
+    public static bool TryDecode(string? text, out TimeOrderedCursor cursor)
     {
         cursor = default;
         if (string.IsNullOrEmpty(text) || text.Length > 100)
@@ -28,7 +30,7 @@ public readonly record struct InboxCursor(DateTimeOffset CreatedAt, Guid Id)
                 ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks &&
                 Guid.TryParseExact(parts[1], "N", out var id))
             {
-                cursor = new InboxCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+                cursor = new TimeOrderedCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
                 return true;
             }
         }

@@ -1,0 +1,3 @@
+namespace TaskFlow.Graph.Schema;
+
+public sealed class WebhookConnectionType() : ConnectionType<WebhookType, WebhookView>("WebhookConnection");

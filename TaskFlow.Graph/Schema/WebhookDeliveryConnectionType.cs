@@ -1,0 +1,3 @@
+namespace TaskFlow.Graph.Schema;
+
+public sealed class WebhookDeliveryConnectionType() : ConnectionType<WebhookDeliveryType, WebhookDeliveryView>("WebhookDeliveryConnection");
