@@ -113,7 +113,7 @@ public static class BackingServiceExtensions
             .WithArgs("-c", LocalScripts.MongoStandIn)
             .WithEnvironment("MONGO_STANDIN_DLL", RepositoryLayout.MongoStandInAssembly)
             .WithEnvironment("MONGO_DATA_DIR", DataDirectory(settings, name))
-            .WithLocalEndpoint(builder, "MONGO_PORT", TcpProbeHealthCheck.Listening);
+            .WithLocalEndpoint(builder, "MONGO_PORT", TcpProbeHealthCheck.MongoPing);
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddDatabase(this IDistributedApplicationBuilder builder,

@@ -2,7 +2,8 @@ namespace TaskFlow.AppHost.LocalMode;
 
 /// <summary>
 /// Readiness of a local server by its own protocol: send a few bytes it must answer and check the first
-/// reply bytes (Redis PING → "+PONG", AMQP header → a method frame, PostgreSQL startup → authentication).
+/// reply bytes (Redis PING → "+PONG", AMQP header → a method frame, PostgreSQL startup → authentication, MongoDB
+/// OP_MSG ping → an OP_MSG reply).
 /// A bare open port is not enough: servers listen before they can serve (Redis loading, PostgreSQL recovery).
 /// </summary>
 internal sealed class TcpProbeHealthCheck(Func<int> port, byte[] probe, Func<byte[], int, bool> acceptsReply) : IHealthCheck
@@ -52,5 +53,19 @@ internal sealed class TcpProbeHealthCheck(Func<int> port, byte[] probe, Func<byt
         return new(port, message, (reply, n) => n >= 1 && reply[0] == (byte)'R');
     }
 
-    public static TcpProbeHealthCheck Listening(Func<int> port) => new(port, [], (_, _) => true);
+    /// <summary>MongoDB wire protocol: an OP_MSG <c>{ping: 1, $db: "admin"}</c>, answered by an OP_MSG (opCode 2013).</summary>
+    public static TcpProbeHealthCheck MongoPing(Func<int> port)
+    {
+        // BSON {ping: int32 1, $db: "admin"}: length, 0x10 "ping\0" 1, 0x02 "$db\0" (6) "admin\0", end.
+        byte[] document = [0, 0, 0, 0, 0x10, .. "ping\0"u8, 1, 0, 0, 0, 0x02, .. "$db\0"u8, 6, 0, 0, 0, .. "admin\0"u8, 0];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(document, document.Length);
+        var message = new byte[16 + 4 + 1 + document.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(message, message.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(4), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(12), OpMsg);
+        document.CopyTo(message, 21);
+        return new(port, message, (reply, n) => n >= 16 && System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(reply.AsSpan(12)) == OpMsg);
+    }
+
+    private const int OpMsg = 2013;
 }
