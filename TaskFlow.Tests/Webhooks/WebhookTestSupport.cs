@@ -116,7 +116,10 @@ public sealed record ReceivedWebhook(string Id, string Timestamp, string Signatu
 
 /// <summary>
 /// A real HTTP receiver: Kestrel on a free loopback port inside the test. <see cref="Respond"/> decides each answer
-/// (the call's number, 1-based, and the request's abort token); every request is recorded.
+/// (the call's number, 1-based, and the request's abort token); every request to its own path is recorded. The path
+/// is unique to the receiver: a port the system still delivers to for an earlier test's webhook (a retry, a backlog)
+/// may be given to a later receiver, whose count such a POST must not change; it is answered 410, which disables
+/// that stale webhook.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -140,8 +143,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpContext context) =>
+        var path = $"/hook/{Guid.NewGuid():N}";
+        app.MapPost("/hook/{id}", async (HttpContext context) =>
         {
+            if (!string.Equals(context.Request.Path.Value, path, StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = StatusCodes.Status410Gone;
+                return;
+            }
+
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var call = Interlocked.Increment(ref receiver._calls);
@@ -157,7 +167,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         });
         await app.StartAsync();
         var address = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? throw new InvalidOperationException("Kestrel reports no address.")).First();
-        receiver.Url = address.TrimEnd('/') + "/hook";
+        receiver.Url = address.TrimEnd('/') + path;
         return receiver;
     }
 

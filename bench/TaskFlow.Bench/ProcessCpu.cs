@@ -6,7 +6,7 @@ namespace TaskFlow.Bench;
 internal static class ProcessCpu
 {
     /// <summary>The TaskFlow service processes (MongoDB stand-in included) and the other backing servers.</summary>
-    public static readonly string[] Services = ["TaskFlow.Gateway", "TaskFlow.Tasks", "TaskFlow.Notifier", "TaskFlow.Users", "TaskFlow.MongoStandIn"];
+    public static readonly string[] Services = ["TaskFlow.Gateway", "TaskFlow.Tasks", "TaskFlow.Notifier", "TaskFlow.Users", "TaskFlow.Webhooks", "TaskFlow.MongoStandIn"];
     public static readonly string[] Backing = ["postgres", "redis-server", "beam.smp"];
 
     private static readonly double TicksPerSecond = 100;

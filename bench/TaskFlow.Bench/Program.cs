@@ -1,6 +1,6 @@
 // The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
 // system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
-// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile] [--notifier-stage]
+// own clients. Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile] [--notifier-stage] [--webhooks-stage]
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -57,6 +57,29 @@ if (args.Contains("--notifier-stage"))
     {
         await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),
             () => NotifierStage.RunAsync(system, listener, markers, 200, TimeSpan.FromSeconds(17)), ["TaskFlow.Notifier"]);
+    }
+
+    table.Print();
+    return 0;
+}
+
+if (args.Contains("--webhooks-stage"))
+{
+    // Webhook delivery alone: events straight to the exchange, one subscription, a receiver in this process.
+    var subscriber = await system.SignUpAsync("subscriber");
+    await WebhooksStage.RunAsync(system, subscriber, markers, 50, TimeSpan.FromSeconds(5)); // JIT and pools warm
+    foreach (var rate in new[] { 20, 50, 100 })
+    {
+        var stage = await WebhooksStage.RunAsync(system, subscriber, markers, rate, TimeSpan.FromSeconds(Math.Max(20, seconds.TotalSeconds)));
+        table.AddText($"Webhooks stage at {rate} events/s (publish → signed POST at one receiver)", $"p50 {stage.P50Ms:0} ms, p99 {stage.P99Ms:0} ms",
+            $"{stage.CpuMsPerEvent:0.00} ms Webhooks CPU per event",
+            $"{stage.Published} published, {stage.Received} received, {stage.Published - stage.Received} lost, {stage.Duplicates} twice; max {stage.MaxMs:0} ms");
+    }
+
+    if (args.Contains("--profile"))
+    {
+        await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),
+            () => WebhooksStage.RunAsync(system, subscriber, markers, 50, TimeSpan.FromSeconds(17)), ["TaskFlow.Webhooks"]);
     }
 
     table.Print();
