@@ -57,10 +57,21 @@ var notifier = builder.AddTaskFlowService<Projects.TaskFlow_Notifier>("notifier"
 // Webhooks runs two replicas: competing consumers on its own queue, and delivery workers that claim due deliveries
 // under a lease, so neither sends one twice. Apart from the Notifier: third-party receivers are slow, untrusted I/O
 // with retries over a day, and a dead one must never delay notifications. Local mode allows loopback receivers.
+// The Data Protection key ring in webhooksdb is encrypted with the secret webhooks-key-encryption-key, kept out of the
+// database (generated once and kept in the AppHost's user secrets unless given; a Kubernetes Secret when published).
+var webhooksKeyEncryptionKey = builder.AddParameter("webhooks-key-encryption-key",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 var webhooks = builder.AddTaskFlowService<Projects.TaskFlow_Webhooks>("webhooks", replicas: 2)
     .WithStores(webhooksDb, postgres, redis)
     .ConsumingFrom(rabbitmq)
-    .WithReference(users);
+    .WithReference(users)
+    .WithEnvironment("Webhooks__KeyEncryptionKey", webhooksKeyEncryptionKey);
+if (!string.IsNullOrEmpty(builder.Configuration["Parameters:webhooks-previous-key-encryption-key"]))
+{
+    // Rotation: the KEK before still decrypts the keys it encrypted.
+    webhooks.WithEnvironment("Webhooks__PreviousKeyEncryptionKey", builder.AddParameter("webhooks-previous-key-encryption-key", secret: true));
+}
+
 if (settings.Mode == InfrastructureMode.Local)
 {
     webhooks.WithEnvironment("Webhooks__AllowLoopback", "true");

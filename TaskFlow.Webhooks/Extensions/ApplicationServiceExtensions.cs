@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Webhooks.IntegrationEvents;
 
@@ -25,11 +24,8 @@ public static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // Secrets are encrypted at rest; the key ring lives in webhooksdb, shared by every replica under one application name.
-        services.AddDataProtection()
-            .SetApplicationName(WebhooksResources.DataProtectionApplication)
-            .PersistKeysToDbContext<WebhooksDbContext>();
-        services.AddSingleton<SecretProtector>();
+        // Secrets are encrypted at rest; the key ring in webhooksdb is encrypted with a key-encryption key kept elsewhere.
+        services.AddSecretProtection();
         services.AddSingleton<DestinationPolicy>();
         services.AddScoped<WebhookReads>();
         services.AddScoped<WebhookCommands>();
