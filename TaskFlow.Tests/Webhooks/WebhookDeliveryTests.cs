@@ -247,4 +247,60 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
             await release.CancelAsync();
         }
     }
+
+    [Fact]
+    public async Task One_users_many_hanging_receivers_hold_only_that_users_slots_and_another_users_deliveries_go_through()
+    {
+        const int events = 10;
+        using var release = new CancellationTokenSource();
+        var hanging = new List<WebhookReceiver>();
+        await using var healthy = await WebhookReceiver.StartAsync();
+        using var gateway = fixture.CreateGatewayClient();
+        var tasks = new TasksTestClient(fixture, gateway);
+        var attacker = await UsersApiClient.RegisterAndLoginAsync(gateway);
+        var bystander = await UsersApiClient.RegisterAndLoginAsync(gateway);
+        try
+        {
+            // Three destinations (three ports of one host), each hanging: 3 x 10 deliveries, each destination allowed
+            // 4 per replica, so 24 at once without an owner bound; 8 per owner per replica (16 on two replicas) with it.
+            for (var i = 0; i < 3; i++)
+            {
+                var receiver = await WebhookReceiver.StartAsync();
+                hanging.Add(receiver);
+                receiver.Respond = async (_, aborted) =>
+                {
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, release.Token);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return 200;
+                };
+                await CreateAsync(gateway, attacker.AccessToken, receiver.Url, "task.created");
+            }
+
+            await CreateAsync(gateway, bystander.AccessToken, healthy.Url, "task.created");
+            var started = DateTimeOffset.UtcNow;
+            for (var i = 0; i < events; i++)
+            {
+                await tasks.CreateAsync(attacker.AccessToken, new { title = $"Hang {i}" });
+            }
+
+            await tasks.CreateAsync(bystander.AccessToken, new { title = "Not delayed" });
+            var received = Assert.Single(await healthy.WaitForAsync(1, TimeSpan.FromSeconds(8)));
+            Assert.True(received.ReceivedAt - started < TimeSpan.FromSeconds(8));
+
+            // Both replicas have claimed by now (each polls every second); attempts time out only after 10 s.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var inFlight = hanging.Sum(h => h.Received.Count);
+            Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(10), "the check came after the first attempts timed out");
+            Assert.True(inFlight >= 8, $"only {inFlight} attempts reached the hanging receivers");
+            Assert.True(inFlight <= 16, $"{inFlight} attempts in flight for one owner (at most 8 per replica)");
+        }
+        finally
+        {
+            await release.CancelAsync();
+            foreach (var receiver in hanging)
+            {
+                await receiver.DisposeAsync();
+            }
+        }
+    }
 }

@@ -121,4 +121,37 @@ public sealed class WebhooksApiTests(TaskFlowAppFixture fixture)
             Assert.True(paths.TryGetProperty(path, out _), $"no {path} in the document");
         }
     }
+
+    [Fact]
+    public async Task A_user_has_at_most_25_webhooks_the_26th_is_a_409_problem_and_deleting_one_makes_room()
+    {
+        using var gateway = fixture.CreateGatewayClient();
+        var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
+        var created = new List<WebhookDto>();
+        for (var i = 0; i < 25; i++)
+        {
+            created.Add(await CreateAsync(gateway, owner.AccessToken, $"http://127.0.0.1:9/hook/{i}", "task.created"));
+        }
+
+        using (var refused = await SendAsync(gateway, HttpMethod.Post, "/webhooks", owner.AccessToken, new { url = "http://127.0.0.1:9/hook/26", events = new[] { "task.created" } }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(409, problem.GetProperty("status").GetInt32());
+            Assert.Contains("25", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var page = await GetAsync<PageDto<WebhookDto>>(gateway, owner.AccessToken, "/webhooks?limit=100");
+        Assert.Equal(25, page.Items.Length);
+        var other = await UsersApiClient.RegisterAndLoginAsync(gateway);
+        await CreateAsync(gateway, other.AccessToken, "http://127.0.0.1:9/hook/other", "task.created");
+
+        using (var deleted = await SendAsync(gateway, HttpMethod.Delete, $"/webhooks/{created[0].Id}", owner.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await CreateAsync(gateway, owner.AccessToken, "http://127.0.0.1:9/hook/26", "task.created");
+    }
 }

@@ -13,7 +13,7 @@ public static class WebhookDocs
         "(`whsec_` + base64), shown only here. Each delivery is `POST url` with the CloudEvent as JSON and the Standard " +
         "Webhooks headers `webhook-id`, `webhook-timestamp`, `webhook-signature`. 400 for a URL that is not absolute " +
         "http(s), an unknown event type or no events, and (outside local mode) a host that resolves to a loopback, " +
-        "private, link-local or metadata address.";
+        "private, link-local or metadata address. 409 when the caller already has the most webhooks a user may have (25 by default; delete one first).";
 
     public static readonly CreateWebhookBody CreateExample = new("https://hooks.example.com/taskflow", [EventTypes.TaskCreated, EventTypes.TaskAssigned], "CI board sync");
 

@@ -37,6 +37,7 @@ public static class WebhooksApi
             .WithDescription(WebhookDocs.CreateDescription)
             .WithRequestExample(WebhookDocs.CreateExample)
             .Accepts<WebhookDocs.CreateWebhookBody>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
@@ -90,7 +91,7 @@ public static class WebhooksApi
         [property: FromQuery(Name = "cursor")] string? Cursor);
 
     public static async Task<CreateResult> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, WebhookCommands commands, DestinationPolicy destinations, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, WebhookCommands commands, DestinationPolicy destinations, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         if (user.GetUserId() is not Guid userId)
         {
@@ -113,7 +114,13 @@ public static class WebhooksApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = [refusal] });
         }
 
-        var created = await commands.CreateAsync(userId, input, cancellationToken);
+        if (await commands.CreateAsync(userId, input, cancellationToken) is not { } created)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "Too many webhooks",
+                detail: $"A user has at most {options.Value.MaxWebhooksPerUser} webhooks; delete one to create another.");
+        }
+
         return TypedResults.Created($"/webhooks/{created.Id}", created);
     }
 

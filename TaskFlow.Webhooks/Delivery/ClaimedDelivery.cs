@@ -4,6 +4,7 @@ namespace TaskFlow.Webhooks.Delivery;
 public sealed record ClaimedDelivery(
     Guid Id,
     Guid SubscriptionId,
+    Guid OwnerId,
     Guid EventId,
     string Body,
     int Attempts,

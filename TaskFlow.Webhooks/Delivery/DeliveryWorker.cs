@@ -3,8 +3,9 @@ namespace TaskFlow.Webhooks.Delivery;
 /// <summary>
 /// Sends due deliveries, on every replica at once without sending one twice: each round claims what this replica has
 /// room for (<see cref="DeliveryStore.ClaimAsync"/>: a lease under <c>FOR UPDATE SKIP LOCKED</c>), at most
-/// <see cref="WebhookOptions.MaxConcurrency"/> in flight and <see cref="WebhookOptions.MaxConcurrencyPerDestination"/>
-/// per destination, so a receiver that hangs holds only its own slots and never delays other subscriptions. Results
+/// <see cref="WebhookOptions.MaxConcurrency"/> in flight, <see cref="WebhookOptions.MaxConcurrencyPerDestination"/>
+/// per destination and <see cref="WebhookOptions.MaxConcurrencyPerOwner"/> per owner, so a receiver that hangs holds
+/// only its own slots, and one user's many hanging receivers only that user's, never delaying other subscriptions. Results
 /// go back under the lease: success, a retry by <see cref="RetrySchedule"/>, failure for good, or a disabled
 /// subscription (410 at once, or failing for <see cref="WebhookOptions.DisableAfterFailingFor"/>).
 /// </summary>
@@ -22,6 +23,7 @@ public sealed partial class DeliveryWorker(
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, int> _runningOwners = [];
     private readonly HashSet<Task> _attempts = [];
     private int _inFlight;
 
@@ -69,17 +71,19 @@ public sealed partial class DeliveryWorker(
 
     private async Task<int> ClaimAndStartAsync(int room, WebhookOptions settings, CancellationToken stoppingToken)
     {
-        Dictionary<string, int> running;
+        ClaimBounds bounds;
         lock (_gate)
         {
-            running = new Dictionary<string, int>(_running, StringComparer.Ordinal);
+            bounds = new ClaimBounds(
+                settings.MaxConcurrencyPerDestination, new Dictionary<string, int>(_running, StringComparer.Ordinal),
+                settings.MaxConcurrencyPerOwner, new Dictionary<Guid, int>(_runningOwners));
         }
 
         IReadOnlyList<ClaimedDelivery> claims;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<WebhooksDbContext>();
-            claims = await db.ClaimAsync(room, settings.MaxConcurrencyPerDestination, running, settings.LeaseDuration, stoppingToken);
+            claims = await db.ClaimAsync(room, bounds, settings.LeaseDuration, stoppingToken);
         }
 
         foreach (var claim in claims)
@@ -87,6 +91,7 @@ public sealed partial class DeliveryWorker(
             lock (_gate)
             {
                 _running[claim.Destination] = _running.GetValueOrDefault(claim.Destination) + 1;
+                _runningOwners[claim.OwnerId] = _runningOwners.GetValueOrDefault(claim.OwnerId) + 1;
                 _inFlight++;
                 metrics.AttemptStarted();
                 var attempt = AttemptAsync(claim, stoppingToken);
@@ -107,6 +112,11 @@ public sealed partial class DeliveryWorker(
             if (--_running[claim.Destination] <= 0)
             {
                 _running.Remove(claim.Destination);
+            }
+
+            if (--_runningOwners[claim.OwnerId] <= 0)
+            {
+                _runningOwners.Remove(claim.OwnerId);
             }
         }
 

@@ -46,6 +46,17 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 256)]
     public int MaxConcurrencyPerDestination { get; set; } = 4;
 
+    /// <summary>
+    /// Attempts in flight at once for one owner's webhooks on one replica: a user with many destinations that hang
+    /// (one server on many ports or names) holds only these, never the whole <see cref="MaxConcurrency"/>.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrencyPerOwner { get; set; } = 8;
+
+    /// <summary>Webhooks one user may have; creating one more is refused (409) until one is deleted.</summary>
+    [Range(1, 10_000)]
+    public int MaxWebhooksPerUser { get; set; } = 25;
+
     /// <summary>How often the worker looks for due deliveries when nothing woke it (other replicas' events, retries).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

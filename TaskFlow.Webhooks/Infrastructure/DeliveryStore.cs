@@ -5,8 +5,8 @@ namespace TaskFlow.Webhooks.Infrastructure;
 /// <summary>
 /// The worker's statements. A claim takes due pending deliveries of enabled subscriptions with
 /// <c>FOR UPDATE SKIP LOCKED</c> and sets a lease on them in one statement, so two replicas never take the same row;
-/// it takes at most the room each destination has left on this replica (<paramref name="running"/>), so deliveries
-/// to a slow receiver stay in the table (for any replica) instead of waiting in memory. Each result is written only
+/// it takes at most the room each destination and each owner has left on this replica (<see cref="ClaimBounds"/>),
+/// so deliveries to a slow receiver stay in the table (for any replica) instead of waiting in memory. Each result is written only
 /// while the lease is still the one claimed (a fencing token).
 /// </summary>
 public static class DeliveryStore
@@ -14,8 +14,10 @@ public static class DeliveryStore
     private const string ClaimSql = """
         WITH running AS (
             SELECT * FROM unnest(@destinations::text[], @counts::int[]) AS r(destination, count)
+        ), running_owners AS (
+            SELECT * FROM unnest(@owners::uuid[], @owner_counts::int[]) AS o(owner_id, count)
         ), candidates AS (
-            SELECT d.id, d.next_attempt_at,
+            SELECT d.id, d.next_attempt_at, s.owner_id,
                    row_number() OVER (PARTITION BY s.destination ORDER BY d.next_attempt_at, d.id) AS rank,
                    @per_destination - COALESCE(r.count, 0) AS room
             FROM webhook_deliveries d
@@ -23,33 +25,45 @@ public static class DeliveryStore
             LEFT JOIN running r ON r.destination = s.destination
             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
               AND (d.lease_until IS NULL OR d.lease_until < now()) AND s.enabled
+        ), within_destination AS (
+            -- Ranked per owner only among what each destination has room for: a full destination's waiting
+            -- deliveries take none of the owner's room from its other destinations.
+            SELECT c.id, c.next_attempt_at,
+                   row_number() OVER (PARTITION BY c.owner_id ORDER BY c.next_attempt_at, c.id) AS owner_rank,
+                   @per_owner - COALESCE(o.count, 0) AS owner_room
+            FROM candidates c
+            LEFT JOIN running_owners o ON o.owner_id = c.owner_id
+            WHERE c.rank <= c.room
         ), picked AS (
             SELECT d.id FROM webhook_deliveries d
-            WHERE d.id IN (SELECT id FROM candidates WHERE rank <= room ORDER BY next_attempt_at LIMIT @limit)
+            WHERE d.id IN (SELECT id FROM within_destination WHERE owner_rank <= owner_room ORDER BY next_attempt_at LIMIT @limit)
               AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
             FOR UPDATE OF d SKIP LOCKED
         )
         UPDATE webhook_deliveries d SET lease_until = now() + @lease
         FROM picked, webhook_subscriptions s
         WHERE d.id = picked.id AND s.id = d.subscription_id
-        RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, d.created_at, d.lease_until,
+        RETURNING d.id, d.subscription_id, s.owner_id, d.event_id, d.body, d.attempts, d.created_at, d.lease_until,
                   s.url, s.destination, s.secret_protected, s.previous_secret_protected, s.previous_secret_expires_at, s.failing_since
         """;
 
     public static async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(
-        this WebhooksDbContext db, int limit, int perDestination, IReadOnlyDictionary<string, int> running, TimeSpan lease, CancellationToken cancellationToken)
+        this WebhooksDbContext db, int limit, ClaimBounds bounds, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(bounds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var command = connection.CreateCommand();
             command.CommandText = ClaimSql;
-            command.Parameters.Add(new NpgsqlParameter<string[]>("destinations", [.. running.Keys]));
-            command.Parameters.Add(new NpgsqlParameter<int[]>("counts", [.. running.Values]));
-            command.Parameters.Add(new NpgsqlParameter<int>("per_destination", perDestination));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("destinations", [.. bounds.RunningPerDestination.Keys]));
+            command.Parameters.Add(new NpgsqlParameter<int[]>("counts", [.. bounds.RunningPerDestination.Values]));
+            command.Parameters.Add(new NpgsqlParameter<int>("per_destination", bounds.PerDestination));
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("owners", [.. bounds.RunningPerOwner.Keys]));
+            command.Parameters.Add(new NpgsqlParameter<int[]>("owner_counts", [.. bounds.RunningPerOwner.Values]));
+            command.Parameters.Add(new NpgsqlParameter<int>("per_owner", bounds.PerOwner));
             command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
             command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", lease));
             var claimed = new List<ClaimedDelivery>();
@@ -57,12 +71,12 @@ public static class DeliveryStore
             while (await reader.ReadAsync(cancellationToken))
             {
                 claimed.Add(new ClaimedDelivery(
-                    reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4),
-                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
-                    reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10),
-                    reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4), reader.GetInt32(5),
+                    reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.GetString(8), reader.GetString(9), reader.GetString(10),
+                    reader.IsDBNull(11) ? null : reader.GetString(11),
+                    reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                    reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)));
             }
 
             return claimed;

@@ -3,9 +3,16 @@ namespace TaskFlow.Webhooks.Infrastructure;
 /// <summary>The write side of the API: create, delete, redeliver, rotate; each only on the caller's own subscription.</summary>
 public sealed class WebhookCommands(WebhooksDbContext db, SecretProtector protector, DeliverySignal signal, IOptions<WebhookOptions> options, TimeProvider time)
 {
-    public async Task<CreatedWebhookView> CreateAsync(Guid ownerId, WebhookInput input, CancellationToken cancellationToken)
+    /// <summary>The new subscription with its secret, or null when the owner already has <see cref="WebhookOptions.MaxWebhooksPerUser"/>.</summary>
+    public async Task<CreatedWebhookView?> CreateAsync(Guid ownerId, WebhookInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // Checked, not locked: two creates racing at the bound may both pass, which leaves the owner one over at most.
+        if (await db.Subscriptions.CountAsync(s => s.OwnerId == ownerId, cancellationToken) >= options.Value.MaxWebhooksPerUser)
+        {
+            return null;
+        }
+
         var now = time.GetUtcNow();
         var secret = WebhookSecret.Generate();
         var subscription = new WebhookSubscription
