@@ -17,7 +17,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task A_created_task_is_posted_as_a_CloudEvent_whose_signature_verifies_with_the_library_and_with_HMAC()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -50,7 +50,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task A_500_then_a_200_is_retried_with_the_same_webhook_id_and_succeeds_on_attempt_2()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await StartReceiverAsync(fixture);
         receiver.Respond = (call, _) => Task.FromResult(call == 1 ? 500 : 200);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
@@ -71,9 +71,9 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Only_subscribed_types_reach_a_webhook_and_a_user_who_cannot_see_the_task_receives_nothing()
     {
-        await using var ownerReceiver = await WebhookReceiver.StartAsync();
-        await using var assigneeReceiver = await WebhookReceiver.StartAsync();
-        await using var strangerReceiver = await WebhookReceiver.StartAsync();
+        await using var ownerReceiver = await StartReceiverAsync(fixture);
+        await using var assigneeReceiver = await StartReceiverAsync(fixture);
+        await using var strangerReceiver = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -106,8 +106,8 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task A_deleted_webhook_receives_nothing_more()
     {
-        await using var deleted = await WebhookReceiver.StartAsync();
-        await using var kept = await WebhookReceiver.StartAsync();
+        await using var deleted = await StartReceiverAsync(fixture);
+        await using var kept = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -136,7 +136,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task Redeliver_answers_202_and_sends_the_same_webhook_id_and_body_again()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -161,7 +161,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task After_rotate_secret_deliveries_carry_two_signatures_new_and_old_and_both_verify()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -188,7 +188,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     [Fact]
     public async Task A_410_answer_disables_the_webhook_at_once()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await StartReceiverAsync(fixture);
         receiver.Respond = (_, _) => Task.FromResult(410);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
@@ -212,14 +212,14 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
     {
         const int count = 12;
         using var release = new CancellationTokenSource();
-        await using var hanging = await WebhookReceiver.StartAsync();
+        await using var hanging = await StartReceiverAsync(fixture);
         hanging.Respond = async (_, aborted) =>
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, release.Token);
             await Task.Delay(Timeout.InfiniteTimeSpan, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return 200;
         };
-        await using var healthy = await WebhookReceiver.StartAsync();
+        await using var healthy = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var owner = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -254,7 +254,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
         const int events = 10;
         using var release = new CancellationTokenSource();
         var hanging = new List<WebhookReceiver>();
-        await using var healthy = await WebhookReceiver.StartAsync();
+        await using var healthy = await StartReceiverAsync(fixture);
         using var gateway = fixture.CreateGatewayClient();
         var tasks = new TasksTestClient(fixture, gateway);
         var attacker = await UsersApiClient.RegisterAndLoginAsync(gateway);
@@ -265,7 +265,7 @@ public sealed class WebhookDeliveryTests(TaskFlowAppFixture fixture)
             // 4 per replica, so 24 at once without an owner bound; 8 per owner per replica (16 on two replicas) with it.
             for (var i = 0; i < 3; i++)
             {
-                var receiver = await WebhookReceiver.StartAsync();
+                var receiver = await StartReceiverAsync(fixture);
                 hanging.Add(receiver);
                 receiver.Respond = async (_, aborted) =>
                 {

@@ -87,6 +87,38 @@ public static class WebhookTestSupport
         }
     }
 
+    /// <summary>
+    /// A receiver whose failed waits say what the Webhooks store holds for its URL (status, attempts, last answer and
+    /// error of each delivery), so a failure in CI names its cause.
+    /// </summary>
+    public static async Task<WebhookReceiver> StartReceiverAsync(TaskFlowAppFixture fixture)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var receiver = await WebhookReceiver.StartAsync();
+        var connectionString = await fixture.GetConnectionStringAsync(TaskFlow.Webhooks.WebhooksResources.Database);
+        receiver.Explain = async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                """
+                SELECT d.status, d.attempts, d.last_response_status, d.last_error, d.next_attempt_at, d.lease_until, d.created_at, now()
+                FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+                WHERE s.url = @url ORDER BY d.created_at
+                """, connection);
+            command.Parameters.AddWithValue("url", receiver.Url);
+            var rows = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(string.Join(" ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "null" : reader.GetValue(i))}")));
+            }
+
+            return rows.Count == 0 ? "none" : string.Join(" | ", rows);
+        };
+        return receiver;
+    }
+
     /// <summary>Standard Webhooks signature computed here, independent of the library: base64 HMAC-SHA256 over id.timestamp.body.</summary>
     public static string Hmac(string secret, string webhookId, string timestamp, string body)
     {
@@ -133,6 +165,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Func<int, CancellationToken, Task<int>> Respond { get; set; } = (_, _) => Task.FromResult(StatusCodes.Status204NoContent);
 
     public string Url { get; private set; } = "";
+
+    /// <summary>What the system knows of the deliveries to this receiver, added to a failed wait's message.</summary>
+    public Func<Task<string>>? Explain { get; set; }
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
@@ -181,7 +216,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var left = limit - clock.Elapsed;
             if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
             {
-                Assert.Fail($"the receiver got {_received.Count} of {count} deliveries within {limit.TotalSeconds} s");
+                var known = Explain is null ? "" : "; deliveries stored for it: " + await Explain();
+                Assert.Fail($"the receiver got {_received.Count} of {count} deliveries within {limit.TotalSeconds} s{known}");
             }
         }
 

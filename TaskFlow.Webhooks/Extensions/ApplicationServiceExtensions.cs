@@ -11,7 +11,8 @@ public static class ApplicationServiceExtensions
         builder.AddNpgsqlDbContext<WebhooksDbContext>(WebhooksResources.Database, settings => settings.DisableRetry = true, options => options.UseNpgsql(npgsql =>
             npgsql.EnableRetryOnFailure(TaskFlow.ServiceDefaults.Errors.DatabaseRetryBudget.MaxRetryCount, TaskFlow.ServiceDefaults.Errors.DatabaseRetryBudget.MaxRetryDelay, errorCodesToAdd: null)));
         // Before the other hosted services: the consumer and the delivery worker start on a migrated database.
-        builder.AddDatabaseMigrations<WebhooksDbContext>(WebhooksResources.MigrationLockKey);
+        // Then, under the same lock, the key ring's first key (KeyRingBootstrap), so replicas starting together share one.
+        builder.AddDatabaseMigrations<WebhooksDbContext>(WebhooksResources.MigrationLockKey, KeyRingBootstrap.EnsureKeyAsync);
         // Redis holds Idempotency-Key records only; without it keyed requests get 503 and the rest keeps working.
         builder.AddOptionalRedisClient(WebhooksResources.Redis);
         builder.AddTaskFlowAuthentication();
