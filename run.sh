@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the whole TaskFlow system with the Aspire dashboard: installs what the infrastructure mode needs,
 # builds, and runs the AppHost. Gateway: http://localhost:8080 — dashboard: http://localhost:15080.
-# Prints "ready" once register, login and create-task work through the gateway (scripts/wait-until-ready.sh).
+# Prints "ready" once register, login, create-task, notifications and webhooks work through the gateway (scripts/wait-until-ready.sh).
 # Data of local-mode servers lives in ./.data (git-ignored); delete that folder to reset.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Waits until TaskFlow really serves a user through the gateway — register, login and create-task all succeed — then
-# prints "ready". A started process or a 200 from /health is not enough: a route answers 503 until its service is ready.
+# Waits until TaskFlow really serves a user through the gateway — register, login, create-task, the notifications inbox
+# and the webhooks list all succeed — then prints "ready". A started process or a 200 from /health is not enough: a route answers 503 until its service is ready.
 # Usage: scripts/wait-until-ready.sh [gateway-url] [timeout-seconds]   (defaults: http://localhost:8080, 300)
 set -uo pipefail
 base="${1:-http://localhost:8080}"
@@ -14,6 +14,9 @@ post() { # path, body, [token] -> prints "status body"
   local auth=()
   [ -n "${3:-}" ] && auth=(-H "authorization: Bearer $3")
   curl -s -m 10 -o /tmp/taskflow-ready.$$ -w '%{http_code}' -X POST "$base$1" -H 'content-type: application/json' "${auth[@]}" -d "$2" 2>/dev/null
+}
+get() { # path, token -> prints status
+  curl -s -m 10 -o /tmp/taskflow-ready.$$ -w '%{http_code}' "$base$1" -H "authorization: Bearer $2" 2>/dev/null
 }
 trap 'rm -f /tmp/taskflow-ready.$$' EXIT
 while [ "$SECONDS" -lt "$deadline" ]; do
@@ -30,7 +33,14 @@ while [ "$SECONDS" -lt "$deadline" ]; do
       fi ;;
     task)
       code="$(post /tasks '{"title":"Ready check"}' "$token")"
-      if [ "$code" = 201 ]; then echo "ready: $base (register, login and create-task answered through the gateway)"; exit 0; fi
+      if [ "$code" = 201 ]; then step="notifications"; continue; fi
+      if [ "$code" = 401 ]; then step="login"; fi ;;
+    notifications|webhooks)
+      code="$(get "/$step" "$token")"
+      if [ "$code" = 200 ] && [ "$step" = notifications ]; then step="webhooks"; continue; fi
+      if [ "$code" = 200 ]; then
+        echo "ready: $base (register, login, create-task, notifications and webhooks answered through the gateway)"; exit 0
+      fi
       if [ "$code" = 401 ]; then step="login"; fi ;;
   esac
   sleep 2

@@ -3,20 +3,23 @@ using System.Net.Sockets;
 namespace TaskFlow.Tests.Faults;
 
 /// <summary>
-/// The ready check against a stand-in gateway whose users routes work but whose tasks route still answers 503 (its
-/// service not ready yet): it must not print "ready".
+/// The ready check against a stand-in gateway where every route works but one, which still answers 503 (its service
+/// not ready yet): it must not print "ready", and it names the step that is not ready.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class ReadinessScriptRulesTests
 {
-    [Fact]
-    public async Task The_ready_check_does_not_pass_while_create_task_answers_503()
+    [Theory]
+    [InlineData("/tasks", "task")]
+    [InlineData("/notifications", "notifications")]
+    [InlineData("/webhooks", "webhooks")]
+    public async Task The_ready_check_does_not_pass_while_one_route_answers_503(string unready, string step)
     {
         var port = FreeLoopbackPort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
-        var tasksCalls = 0;
+        var unreadyCalls = 0;
         using var stop = new CancellationTokenSource();
         var server = Task.Run(async () =>
         {
@@ -32,16 +35,19 @@ public sealed class ReadinessScriptRulesTests
                     return;
                 }
 
-                var (status, body) = context.Request.Url?.AbsolutePath switch
+                var path = context.Request.Url?.AbsolutePath;
+                var (status, body) = path switch
                 {
+                    _ when path == unready => (503, "{\"title\":\"Service unavailable\"}"),
                     "/users/register" => (201, "{}"),
                     "/users/login" => (200, "{\"accessToken\":\"token-1\",\"tokenType\":\"Bearer\"}"),
-                    "/tasks" => (503, "{\"title\":\"Service unavailable\"}"),
+                    "/tasks" => (201, "{}"),
+                    "/notifications" or "/webhooks" => (200, "{\"items\":[]}"),
                     _ => (404, "{}"),
                 };
-                if (context.Request.Url?.AbsolutePath == "/tasks")
+                if (path == unready)
                 {
-                    Interlocked.Increment(ref tasksCalls);
+                    Interlocked.Increment(ref unreadyCalls);
                 }
 
                 context.Response.StatusCode = status;
@@ -57,8 +63,8 @@ public sealed class ReadinessScriptRulesTests
 
         Assert.NotEqual(0, exitCode);
         Assert.DoesNotContain("ready:", output, StringComparison.Ordinal);
-        Assert.Contains("task last answered 503", output, StringComparison.Ordinal);
-        Assert.True(tasksCalls >= 1, "the check never tried create-task");
+        Assert.Contains($"{step} last answered 503", output, StringComparison.Ordinal);
+        Assert.True(unreadyCalls >= 1, $"the check never tried {unready}");
     }
 
     private static int FreeLoopbackPort()

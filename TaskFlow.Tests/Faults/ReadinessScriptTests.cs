@@ -3,7 +3,7 @@ using TaskFlow.Tests.Infrastructure;
 
 namespace TaskFlow.Tests.Faults;
 
-/// <summary>run.sh prints "ready" (scripts/wait-until-ready.sh) only once register, login and create-task work through the gateway.</summary>
+/// <summary>run.sh prints "ready" (scripts/wait-until-ready.sh) only once register, login, create-task, notifications and webhooks work through the gateway.</summary>
 [Collection(DistributedAppCollection.Name)]
 [Trait("Category", "Distributed")]
 public sealed class ReadinessScriptTests(TaskFlowAppFixture fixture)

@@ -88,7 +88,7 @@ internal sealed class BenchSystem : IAsyncDisposable
             }
         });
         await app.StartAsync(startup.Token);
-        string[] resources = ["postgres", "mongo", "redis", "rabbitmq", "users", "tasks", "notifier", "graph", "web", "gateway"];
+        string[] resources = ["postgres", "mongo", "redis", "rabbitmq", "users", "tasks", "notifier", "webhooks", "graph", "web", "gateway"];
         foreach (var name in resources)
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, startup.Token);

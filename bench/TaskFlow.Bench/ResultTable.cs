@@ -6,6 +6,7 @@ namespace TaskFlow.Bench;
 internal sealed class ResultTable
 {
     private readonly List<(string Row, string Result, string Ratios, string Notes)> _rows = [];
+    private readonly List<(string Row, string Measured, string Target, bool Met)> _targets = [];
 
     public LoadResult? Hello { get; private set; }
 
@@ -29,6 +30,20 @@ internal sealed class ResultTable
     }
 
     public void AddText(string row, string result, string ratios, string notes) => _rows.Add((row, result, ratios, notes));
+
+    /// <summary>A row of issue 27's table: what this run measured against its target.</summary>
+    public void Target(string row, string measured, string target, bool met) => _targets.Add((row, measured, target, met));
+
+    public void PrintTargets()
+    {
+        Console.WriteLine($"Issue 27 targets: {_targets.Count(t => t.Met)} of {_targets.Count} met in this run");
+        Console.WriteLine("| row | this run | target | met |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (row, measured, target, met) in _targets)
+        {
+            Console.WriteLine($"| {row} | {measured} | {target} | {(met ? "yes" : "no")} |");
+        }
+    }
 
     public void Print()
     {
