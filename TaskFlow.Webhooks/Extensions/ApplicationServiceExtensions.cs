@@ -32,15 +32,17 @@ public static class ApplicationServiceExtensions
         services.AddScoped<WebhookCommands>();
 
         // Task events → pending deliveries (queue "webhooks", its retry queue and dead-letter queue "webhooks.dlq");
-        // user events keep the set of admins, who see every task.
+        // user events keep the set of admins, who see every task. In batches of what the broker has prefetched, one
+        // handler for all of them so that a batch is one transaction without EF Core (DeliveryInserts).
+        services.AddSingleton<DeliveryInserts>();
         builder.AddIntegrationEventConsumer(WebhooksResources.Queue, connectionName: WebhooksResources.Broker)
-            .AddHandler<TaskCreated, TaskWebhookHandler>()
-            .AddHandler<TaskUpdated, TaskWebhookHandler>()
-            .AddHandler<TaskAssigned, TaskWebhookHandler>()
-            .AddHandler<TaskDeleted, TaskWebhookHandler>()
-            .AddHandler<TaskCommentAdded, TaskWebhookHandler>()
-            .AddHandler<UserRegistered, AdminRoleHandler>()
-            .AddHandler<UserUpdated, AdminRoleHandler>();
+            .AddBatchHandler<TaskCreated, TaskWebhookHandler>()
+            .AddBatchHandler<TaskUpdated, TaskWebhookHandler>()
+            .AddBatchHandler<TaskAssigned, TaskWebhookHandler>()
+            .AddBatchHandler<TaskDeleted, TaskWebhookHandler>()
+            .AddBatchHandler<TaskCommentAdded, TaskWebhookHandler>()
+            .AddBatchHandler<UserRegistered, TaskWebhookHandler>()
+            .AddBatchHandler<UserUpdated, TaskWebhookHandler>();
 
         builder.AddWebhookDelivery();
         return builder;

@@ -78,6 +78,9 @@ if (args.Contains("--webhooks-stage"))
             $"{stage.Published} published, {stage.Received} received, {stage.Published - stage.Received} lost, {stage.Duplicates} twice; max {stage.MaxMs:0} ms");
     }
 
+    var idle = await WebhooksStage.RunWithoutSubscriptionAsync(system, markers, 200, TimeSpan.FromSeconds(Math.Max(20, seconds.TotalSeconds)));
+    table.AddText("Webhooks stage at 200 events/s for a user with no webhook", "-", $"{idle:0.00} ms Webhooks CPU per event", "nothing to deliver");
+
     if (args.Contains("--profile"))
     {
         await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),

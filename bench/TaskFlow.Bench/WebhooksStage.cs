@@ -83,6 +83,46 @@ internal static class WebhooksStage
             latencies.Length == 0 ? double.NaN : latencies[^1], cpu * 1000 / Math.Max(1, count));
     }
 
+    /// <summary>
+    /// The cost when nobody subscribed (every task event of a user without a webhook, the common case):
+    /// <c>task.created</c> events of a fresh owner with no webhook at a steady rate, straight to the exchange; CPU =
+    /// the Webhooks processes' /proc time until queue "webhooks" is drained (plus a second for the last batch) ÷ events.
+    /// </summary>
+    public static async Task<double> RunWithoutSubscriptionAsync(BenchSystem system, IReadOnlyList<string> markers, int rate, TimeSpan duration)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(await system.App.GetConnectionStringAsync("rabbitmq") ?? throw new InvalidOperationException("no rabbitmq")) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var ownerId = Guid.NewGuid();
+        var count = (int)(rate * duration.TotalSeconds);
+        var cpuBefore = ProcessCpu.Snapshot(markers)["TaskFlow.Webhooks"];
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var taskId = Guid.NewGuid();
+            var envelope = IntegrationEventEnvelope.Create(
+                new TaskCreated(taskId, ownerId, null, $"no webhook {rate}/s #{i}", "todo", ownerId, 1, DateTimeOffset.UtcNow), subject: taskId.ToString(), source: "/taskflow/bench");
+            var properties = new BasicProperties { Persistent = true, ContentType = IntegrationEventEnvelope.MediaType, MessageId = envelope.Id, Type = envelope.Type };
+            await channel.BasicPublishAsync(MessagingTopology.ExchangeName, EventTypes.TaskCreated, mandatory: false, properties, IntegrationEventEnvelope.Encode(envelope));
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while ((await channel.QueueDeclarePassiveAsync("webhooks")).MessageCount > 0 && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(1000); // the batches already taken (unacknowledged) finish
+        var cpu = ProcessCpu.Snapshot(markers)["TaskFlow.Webhooks"] - cpuBefore;
+        return cpu * 1000 / Math.Max(1, count);
+    }
+
     private static async Task<Receiver> StartReceiverAsync(ConcurrentDictionary<Guid, ConcurrentBag<long>> arrivals)
     {
         var builder = WebApplication.CreateSlimBuilder();
