@@ -11,7 +11,8 @@ public static class MongoOutboxHostingExtensions
     /// Publishes the <c>pendingEvents</c> of the documents in <paramref name="collectionName"/> of the
     /// <see cref="IMongoDatabase"/> registered by <c>AddMongoDBClient</c>, through the registered
     /// <see cref="IIntegrationEventPublisher"/> (add it with <c>AddIntegrationEventPublisher()</c> from
-    /// <c>TaskFlow.Messaging.RabbitMQ</c>). See <see cref="PendingEvent"/>.
+    /// <c>TaskFlow.Messaging.RabbitMQ</c>). See <see cref="PendingEvent"/>. Writers that insert documents get the
+    /// collection's <see cref="MongoOutboxHandoff"/> as a keyed service (key: the collection name) to publish from the write path.
     /// </summary>
     public static IHostApplicationBuilder AddMongoOutboxRelay(
         this IHostApplicationBuilder builder,
@@ -22,11 +23,13 @@ public static class MongoOutboxHostingExtensions
         builder.AddMessagingOptions();
         var collectionOptions = new MongoOutboxOptions();
         configure?.Invoke(collectionOptions);
+        builder.Services.AddKeyedSingleton(collectionName, (_, _) => new MongoOutboxHandoff(collectionOptions));
         builder.Services.AddKeyedSingleton(collectionName, (sp, _) => new MongoOutboxRelay(
             collectionName,
             collectionOptions,
             sp.GetRequiredService<IMongoDatabase>(),
             sp.GetRequiredService<IIntegrationEventPublisher>(),
+            sp.GetRequiredKeyedService<MongoOutboxHandoff>(collectionName),
             sp.GetRequiredService<IOptions<MessagingOptions>>().Value,
             new OutboxRelayState(),
             sp.GetRequiredService<ILogger<MongoOutboxRelay>>()));

@@ -33,8 +33,12 @@ public sealed partial class TaskCommands(
 
         var task = TaskItem.Create(input, caller.UserId, Now());
         var writtenAt = stamps.Now();
-        await tasks.InsertAsync(task, outbox.Created(task, caller.UserId), cancellationToken);
-        await WrittenAsync(task, writtenAt, cancellationToken);
+        if (!await tasks.InsertAsync(task, outbox.Created(task, caller.UserId), cancellationToken))
+        {
+            outbox.NotifyRelay();
+        }
+
+        await cache.WrittenAsync(task, writtenAt, cancellationToken);
         LogTaskCreated(logger, task.Id, caller.UserId);
         return task;
     }
@@ -107,8 +111,11 @@ public sealed partial class TaskCommands(
         }
 
         var comment = TaskComment.Create(task.Id, caller.UserId, input.Body, Now());
-        await comments.InsertAsync(comment, outbox.CommentAdded(task, comment), cancellationToken);
-        outbox.NotifyRelay();
+        if (!await comments.InsertAsync(comment, outbox.CommentAdded(task, comment), cancellationToken))
+        {
+            outbox.NotifyRelay();
+        }
+
         return comment;
     }
 

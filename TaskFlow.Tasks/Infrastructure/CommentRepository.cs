@@ -1,7 +1,7 @@
 namespace TaskFlow.Tasks.Infrastructure;
 
 /// <summary>Comments in MongoDB, each inserted together with its <c>task.comment.added</c> event.</summary>
-public sealed class CommentRepository(IMongoDatabase database)
+public sealed class CommentRepository(IMongoDatabase database, [FromKeyedServices(CommentDocument.CollectionName)] MongoOutboxHandoff handoff)
 {
     public const string Sort = "createdAt";
 
@@ -12,8 +12,9 @@ public sealed class CommentRepository(IMongoDatabase database)
 
     public static string FingerprintFor(string taskId) => PageCursor.FingerprintOf("comments", taskId);
 
-    public Task InsertAsync(TaskComment comment, IEnumerable<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
-        Collection.InsertOneAsync(CommentDocument.From(comment, pendingEvents), cancellationToken: cancellationToken);
+    /// <summary>Inserts the comment with its event, handed to the relay when it has room (see <see cref="TaskRepository.InsertAsync"/>).</summary>
+    public Task<bool> InsertAsync(TaskComment comment, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
+        handoff.InsertAsync(Collection, CommentDocument.From(comment, pendingEvents), comment.Id, pendingEvents, cancellationToken);
 
     /// <summary>Oldest first, keyset on (createdAt, id).</summary>
     public async Task<Page<TaskComment>> ListAsync(string taskId, Paging paging, PageCursor? after, CancellationToken cancellationToken)

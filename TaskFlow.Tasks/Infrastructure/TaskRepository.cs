@@ -4,15 +4,19 @@ namespace TaskFlow.Tasks.Infrastructure;
 /// Tasks in MongoDB. Every write is one single-document operation that also carries the change's pending events,
 /// so a change and its events are stored atomically; updates compare-and-set on <c>version</c> in the same filter.
 /// </summary>
-public sealed class TaskRepository(IMongoDatabase database)
+public sealed class TaskRepository(IMongoDatabase database, [FromKeyedServices(TaskDocument.CollectionName)] MongoOutboxHandoff handoff)
 {
     private static readonly ProjectionDefinition<TaskDocument> WithoutOutbox = Builders<TaskDocument>.Projection
         .Exclude(d => d.PendingEvents);
 
     public IMongoCollection<TaskDocument> Collection { get; } = database.GetCollection<TaskDocument>(TaskDocument.CollectionName);
 
-    public Task InsertAsync(TaskItem task, IEnumerable<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
-        Collection.InsertOneAsync(TaskDocument.From(task, pendingEvents), cancellationToken: cancellationToken);
+    /// <summary>
+    /// Inserts the task with its events, leased to this process's relay and handed to it in memory when the relay has
+    /// room (true: do not wake the relay); false when written unleased, and the caller must wake the relay.
+    /// </summary>
+    public Task<bool> InsertAsync(TaskItem task, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
+        handoff.InsertAsync(Collection, TaskDocument.From(task, pendingEvents), task.Id, pendingEvents, cancellationToken);
 
     public async Task<TaskItem?> FindAsync(string id, CancellationToken cancellationToken)
     {

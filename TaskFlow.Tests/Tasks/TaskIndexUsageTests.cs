@@ -1,3 +1,4 @@
+using TaskFlow.Messaging.Outbox.MongoDB;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -40,7 +41,7 @@ public sealed class TaskIndexUsageTests(TaskFlowAppFixture fixture)
     public async Task List_queries_examine_only_the_callers_tasks_not_the_collection()
     {
         var database = await DatabaseAsync();
-        var repository = new TaskRepository(database);
+        var repository = new TaskRepository(database, new MongoOutboxHandoff(new MongoOutboxOptions()));
         var me = Guid.NewGuid().ToString();
         var someoneElse = Guid.NewGuid().ToString();
         var now = DateTime.UtcNow;

@@ -1,3 +1,4 @@
+using TaskFlow.Messaging.Outbox.MongoDB;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -67,7 +68,7 @@ public sealed class TaskVersionStampsTests(TaskFlowAppFixture fixture)
         var stamps = Stamps(redis, time);
         var options = Options.Create(new TaskCacheOptions { StampLease = Lease });
         var hybrid = new ServiceCollection().AddHybridCache().Services.BuildServiceProvider().GetRequiredService<HybridCache>();
-        var repository = new TaskRepository(new MongoClient("mongodb://127.0.0.1:1").GetDatabase("unused"));
+        var repository = new TaskRepository(new MongoClient("mongodb://127.0.0.1:1").GetDatabase("unused"), new MongoOutboxHandoff(new MongoOutboxOptions()));
         var cache = new TaskCache(hybrid, redis, repository, stamps, options);
         var created = TaskItem.Create(new TaskInput { Title = "t" }, Guid.NewGuid().ToString(), DateTime.UtcNow);
 

@@ -37,6 +37,7 @@ public sealed class MongoOutboxRelayWiringTests : IAsyncLifetime
         new MongoOutboxOptions { LeaseDuration = TimeSpan.FromMilliseconds(1) },
         _database,
         _broker,
+        new MongoOutboxHandoff(new MongoOutboxOptions()),
         new MessagingOptions
         {
             OutboxInitialBackoff = TimeSpan.FromMilliseconds(20),

@@ -7,13 +7,16 @@ namespace TaskFlow.Messaging.Outbox.MongoDB;
 /// an index on <c>pendingEvents.createdAt</c>, claims each with a short lease (an atomic update, so replicas rarely
 /// publish the same event twice; consumers are idempotent anyway), publishes its events in order with confirms, then
 /// <c>$pull</c>s exactly the published ids, so events pushed meanwhile stay. Schema-invalid events move to
-/// <c>failedEvents</c> with the reason. A tombstone whose events are out is deleted.
+/// <c>failedEvents</c> with the reason. A tombstone whose events are out is deleted. Documents a writer inserted
+/// already leased and handed over (<see cref="MongoOutboxHandoff"/>) skip the find and the claim: the hand-off loop
+/// publishes them and clears them with one update.
 /// </summary>
 internal sealed partial class MongoOutboxRelay(
     string collectionName,
     MongoOutboxOptions collectionOptions,
     IMongoDatabase database,
     IIntegrationEventPublisher publisher,
+    MongoOutboxHandoff handoff,
     MessagingOptions options,
     OutboxRelayState state,
     ILogger<MongoOutboxRelay> logger) : BackgroundService
@@ -29,6 +32,13 @@ internal sealed partial class MongoOutboxRelay(
     internal int Rounds => Volatile.Read(ref _rounds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var handoffLoop = RunHandoffAsync(stoppingToken);
+        await RunSweepsAsync(stoppingToken);
+        await handoffLoop;
+    }
+
+    private async Task RunSweepsAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         var indexed = false;
@@ -62,12 +72,14 @@ internal sealed partial class MongoOutboxRelay(
 
             if (round.BrokerFailed)
             {
+                handoff.Paused = true;
                 failures++;
                 await Task.Delay(OutboxPublishing.Backoff(failures, options), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
             failures = 0;
+            handoff.Paused = false;
             if (round.Documents < options.OutboxBatchSize)
             {
                 await OutboxRelaySignal.WaitAsync(seen, options.OutboxPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -125,9 +137,27 @@ internal sealed partial class MongoOutboxRelay(
         var pending = pendingValue.AsBsonArray.OfType<BsonDocument>()
             .OrderBy(e => e.GetValue("createdAt", BsonNull.Value).IsBsonDateTime ? e["createdAt"].ToUniversalTime() : DateTime.MinValue)
             .ToList();
+        var (published, failed, brokerFailed) = await PublishEventsAsync(pending, cancellationToken);
+
+        var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
+        await _collection.UpdateOneAsync(filter.Eq("_id", id), ClearUpdate(removed, failed), cancellationToken: cancellationToken);
+
+        // Only a document that was already a tombstone when claimed can be one now (deletion is final).
+        if (collectionOptions.TombstoneField is string tombstone && removed.Count > 0 && claimed.Contains(tombstone))
+        {
+            await _collection.DeleteOneAsync(
+                filter.And(filter.Eq("_id", id), filter.Exists(tombstone), filter.Size(PendingEvent.FieldName, 0)),
+                cancellationToken);
+        }
+
+        return brokerFailed;
+    }
+
+    /// <summary>Publishes one document's events in order, stopping at the first the broker did not take.</summary>
+    private async Task<(BsonArray Published, BsonArray Failed, bool BrokerFailed)> PublishEventsAsync(IReadOnlyList<BsonDocument> pending, CancellationToken cancellationToken)
+    {
         var published = new BsonArray();
         var failed = new BsonArray();
-        var brokerFailed = false;
         foreach (var pendingEvent in pending)
         {
             var eventId = pendingEvent.GetValue("id", BsonNull.Value);
@@ -142,8 +172,8 @@ internal sealed partial class MongoOutboxRelay(
             else if (result.Outcome == OutboxPublishOutcome.Failed)
             {
                 LogEventInvalid(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
-                pendingEvent["error"] = OutboxPublishing.Truncate(result.Error, 2000);
-                failed.Add(pendingEvent);
+                var parked = new BsonDocument(pendingEvent) { ["error"] = OutboxPublishing.Truncate(result.Error, 2000) };
+                failed.Add(parked);
             }
             else
             {
@@ -151,16 +181,20 @@ internal sealed partial class MongoOutboxRelay(
                 state.LastPublishFailureAt = DateTimeOffset.UtcNow;
                 state.LastPublishError = result.Error;
                 LogPublishFailed(logger, eventId.ToString() ?? "", collectionName, result.Error ?? "");
-                brokerFailed = true;
-                break;
+                return (published, failed, true);
             }
         }
 
-        var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
+        return (published, failed, false);
+    }
+
+    /// <summary>Removes exactly the published and failed events, parks the failed ones and releases the lease.</summary>
+    private UpdateDefinition<BsonDocument> ClearUpdate(BsonArray removed, BsonArray failed)
+    {
         var update = Builders<BsonDocument>.Update.Unset(collectionOptions.LeaseField);
         if (removed.Count > 0)
         {
-            update = update.PullFilter(PendingEvent.FieldName, filter.In("id", removed));
+            update = update.PullFilter(PendingEvent.FieldName, Builders<BsonDocument>.Filter.In("id", removed));
         }
 
         if (failed.Count > 0)
@@ -168,17 +202,7 @@ internal sealed partial class MongoOutboxRelay(
             update = update.PushEach(FailedEventsField, failed);
         }
 
-        await _collection.UpdateOneAsync(filter.Eq("_id", id), update, cancellationToken: cancellationToken);
-
-        // Only a document that was already a tombstone when claimed can be one now (deletion is final).
-        if (collectionOptions.TombstoneField is string tombstone && removed.Count > 0 && claimed.Contains(tombstone))
-        {
-            await _collection.DeleteOneAsync(
-                filter.And(filter.Eq("_id", id), filter.Exists(tombstone), filter.Size(PendingEvent.FieldName, 0)),
-                cancellationToken);
-        }
-
-        return brokerFailed;
+        return update;
     }
 
     /// <summary>The oldest pending event's time, for the health check; null when nothing is pending.</summary>

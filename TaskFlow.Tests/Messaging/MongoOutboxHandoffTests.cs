@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
+using TaskFlow.Messaging.Contracts;
+using TaskFlow.Messaging.Outbox.MongoDB;
+using TaskFlow.Tests.Infrastructure;
+
+namespace TaskFlow.Tests.Messaging;
+
+/// <summary>
+/// Publishing from the write path (<see cref="MongoOutboxHandoff"/>) against the MongoDB stand-in and the real broker,
+/// with the driver's <see cref="CommandStartedEvent"/>s counted per collection: a handed-off insert costs two MongoDB
+/// commands (the insert and one findAndModify), not four (insert, find, findAndModify claim, update); a leased
+/// document whose hand-off never happened (the writer's process stopped) is left alone until its lease expires and
+/// then published by the sweep.
+/// </summary>
+[Collection(DistributedAppCollection.Name)]
+[Trait("Category", "Distributed")]
+public sealed class MongoOutboxHandoffTests(TaskFlowAppFixture fixture)
+{
+    [Fact]
+    public async Task A_handed_off_insert_costs_two_commands_and_its_events_are_published()
+    {
+        const int documents = 20;
+        await using var relayHost = await StartAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30));
+        var (host, collection, commands, collectionName) = relayHost;
+        var relay = host.Services.GetRequiredKeyedService<MongoOutboxRelay>(collectionName);
+        var handoff = host.Services.GetRequiredKeyedService<MongoOutboxHandoff>(collectionName);
+        await WaitUntilAsync(() => relay.Rounds >= 1, "the relay's first sweep");
+        commands.Clear();
+
+        for (var i = 0; i < documents; i++)
+        {
+            var id = $"doc-{i}";
+            IReadOnlyList<BsonDocument> events = [Staged(id)];
+            var document = new BsonDocument { { "_id", id }, { PendingEvent.FieldName, new BsonArray(events) } };
+            Assert.True(await handoff.InsertAsync(collection, document, id, events, CancellationToken.None));
+        }
+
+        await WaitUntilAsync(() => relay.HandedOff >= documents && handoff.Outstanding == 0, "every handed document published");
+        var counted = commands.ToArray();
+        Assert.Equal(2 * documents, counted.Length);
+        Assert.Equal(documents, counted.Count(c => c == "insert"));
+        Assert.Equal(documents, counted.Count(c => c == "findAndModify"));
+
+        var left = await collection.Find(Builders<BsonDocument>.Filter.SizeGt(PendingEvent.FieldName, 0)).CountDocumentsAsync();
+        Assert.Equal(0, left);
+        var leased = await collection.Find(Builders<BsonDocument>.Filter.Exists("pendingEventsLease")).CountDocumentsAsync();
+        Assert.Equal(0, leased);
+    }
+
+    [Fact]
+    public async Task A_leased_document_never_handed_off_is_published_by_the_sweep_after_its_lease()
+    {
+        await using var relayHost = await StartAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3));
+        var (host, collection, _, collectionName) = relayHost;
+        var relay = host.Services.GetRequiredKeyedService<MongoOutboxRelay>(collectionName);
+        var handoff = host.Services.GetRequiredKeyedService<MongoOutboxHandoff>(collectionName);
+
+        // The writer inserts leased, then its process "stops": the reservation is dropped without a hand-off.
+        var reservation = handoff.TryReserve();
+        Assert.NotNull(reservation);
+        var document = new BsonDocument
+        {
+            { "_id", "orphan" },
+            { PendingEvent.FieldName, new BsonArray { Staged("orphan") } },
+            { reservation.LeaseField, reservation.LeaseUntil },
+        };
+        await collection.InsertOneAsync(document);
+        reservation.Dispose();
+
+        var rounds = relay.Rounds;
+        await WaitUntilAsync(() => relay.Rounds >= rounds + 3, "three sweeps while the lease holds");
+        if (DateTime.UtcNow < reservation.LeaseUntil)
+        {
+            Assert.Equal(1, await PendingCountAsync(collection, "orphan"));
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (await PendingCountAsync(collection, "orphan") > 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The sweep never published the orphaned leased document.");
+            await Task.Delay(100);
+        }
+
+        Assert.True(DateTime.UtcNow >= reservation.LeaseUntil, "The sweep published a document whose lease still held.");
+        Assert.Equal(0, relay.HandedOff);
+    }
+
+    private static BsonDocument Staged(string id) =>
+        PendingEvent.Create(new TaskDeleted(Guid.NewGuid(), Guid.NewGuid(), null, "Handed", Guid.NewGuid(), 1, DateTimeOffset.UtcNow), $"docs/{id}").ToBson();
+
+    private static async Task<int> PendingCountAsync(IMongoCollection<BsonDocument> collection, string id)
+    {
+        var document = await collection.Find(Builders<BsonDocument>.Filter.Eq("_id", id)).FirstOrDefaultAsync();
+        return document is not null && document.TryGetValue(PendingEvent.FieldName, out var pending) ? pending.AsBsonArray.Count : 0;
+    }
+
+    private async Task<RelayHost> StartAsync(TimeSpan pollInterval, TimeSpan leaseDuration)
+    {
+        var collectionName = "handoff_" + Guid.NewGuid().ToString("N")[..8];
+        var commands = new ConcurrentQueue<string>();
+        var url = MongoUrl.Create(await fixture.GetConnectionStringAsync("tasksdb"));
+        var settings = MongoClientSettings.FromUrl(url);
+        settings.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e =>
+        {
+            var first = e.Command.ElementCount > 0 ? e.Command.GetElement(0).Value : BsonNull.Value;
+            if (first.IsString && first.AsString == collectionName)
+            {
+                commands.Enqueue(e.CommandName);
+            }
+        });
+        var database = new MongoClient(settings).GetDatabase(url.DatabaseName ?? "tasksdb");
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:rabbitmq"] = await fixture.GetConnectionStringAsync("rabbitmq"),
+            ["Messaging:OutboxPollInterval"] = pollInterval.ToString(),
+        });
+        builder.Services.AddSingleton(database);
+        builder.AddIntegrationEventPublisher();
+        builder.AddMongoOutboxRelay(collectionName, outbox => outbox.LeaseDuration = leaseDuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new RelayHost(host, database.GetCollection<BsonDocument>(collectionName), commands, collectionName);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Timed out waiting for: {what}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed record RelayHost(IHost Host, IMongoCollection<BsonDocument> Collection, ConcurrentQueue<string> Commands, string CollectionName) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.StopAsync();
+            await Collection.Database.DropCollectionAsync(CollectionName);
+            Host.Dispose();
+        }
+    }
+}
