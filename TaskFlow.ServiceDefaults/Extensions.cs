@@ -86,7 +86,7 @@ public static class Extensions
                 .AddMeter("TaskFlow.*")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
-                .SetSampler(BackgroundRootSampler.Create())
+                .SetSampler(BackgroundRootSampler.Create(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource([.. TaskFlowActivitySources])
                 .AddAspNetCoreInstrumentation(o =>
