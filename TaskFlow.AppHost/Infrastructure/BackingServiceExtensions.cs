@@ -113,6 +113,7 @@ public static class BackingServiceExtensions
             .WithArgs("-c", LocalScripts.MongoStandIn)
             .WithEnvironment("MONGO_STANDIN_DLL", RepositoryLayout.MongoStandInAssembly)
             .WithEnvironment("MONGO_DATA_DIR", DataDirectory(settings, name))
+            .WithServiceRuntimeSettings()
             .WithLocalEndpoint(builder, "MONGO_PORT", TcpProbeHealthCheck.MongoPing);
     }
 

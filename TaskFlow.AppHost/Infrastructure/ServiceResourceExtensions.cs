@@ -6,11 +6,11 @@ namespace TaskFlow.AppHost.Infrastructure;
 /// </summary>
 public static class ServiceResourceExtensions
 {
-    /// <summary>A TaskFlow service: its project, its replicas, and its <c>/health</c> as the resource's health check.</summary>
+    /// <summary>A TaskFlow service: its project, its replicas, its runtime settings and its <c>/health</c> as the resource's health check.</summary>
     public static IResourceBuilder<ProjectResource> AddTaskFlowService<TProject>(this IDistributedApplicationBuilder builder, string name, int? replicas = null)
         where TProject : IProjectMetadata, new()
     {
-        var service = builder.AddProject<TProject>(name).WithHttpHealthCheck("/health");
+        var service = builder.AddProject<TProject>(name).WithHttpHealthCheck("/health").WithServiceRuntimeSettings();
         return replicas is int count ? service.WithReplicas(count) : service;
     }
 

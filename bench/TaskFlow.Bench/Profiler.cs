@@ -4,17 +4,11 @@ namespace TaskFlow.Bench;
 
 /// <summary>
 /// Optional (<c>--profile</c>): samples the stacks of one process per TaskFlow service with dotnet-trace
-/// (dotnet-sampled-thread-time) while a load runs, then prints each one's top methods by exclusive time, ignoring
-/// frames where threads only wait. The raw traces stay in the printed folder for PerfView / speedscope.
+/// (dotnet-sampled-thread-time) while a load runs, then prints each one's top frames by exclusive managed CPU
+/// (<c>bench/profile-summary.py</c> over the speedscope export). The raw traces stay in the printed folder for PerfView / speedscope.
 /// </summary>
 internal static class Profiler
 {
-    private static readonly string[] WaitFrames =
-    [
-        "WaitHandle", "Monitor.Wait", "LowLevelLifoSemaphore", "Thread.Sleep", "SocketAsyncEngine.EventLoop", "Interop+Sys.WaitForSocketEvents",
-        "ManualResetEventSlim.Wait", "SemaphoreSlim.Wait", "Interop+Sys.Poll", "Thread.StartCallback", "UNMANAGED_CODE_TIME", "LowLevelMonitor",
-    ];
-
     public static async Task ProfileAsync(IReadOnlyList<string> markers, TimeSpan duration, Func<Task> load, IReadOnlyList<string>? roles = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "taskflow-profile-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
@@ -33,14 +27,21 @@ internal static class Profiler
         Console.WriteLine($"Profiles (dotnet-sampled-thread-time, {duration.TotalSeconds:0} s under POST load) in {folder}:");
         foreach (var (role, file, _) in collectors)
         {
-            using var report = Start("dotnet", "tool", "run", "dotnet-trace", "--", "report", file, "topN", "-n", "40");
-            var lines = (await report.StandardOutput.ReadToEndAsync()).Split('\n')
-                .Where(l => l.Contains('|', StringComparison.Ordinal) && !WaitFrames.Any(w => l.Contains(w, StringComparison.Ordinal)))
-                .Take(12);
-            Console.WriteLine($"--- {role} (top methods by exclusive samples, waits left out)");
-            foreach (var line in lines)
+            // Managed CPU, as docs/BENCHMARKS.md reads profiles: the speedscope export, time under CPU_TIME only.
+            var speedscope = Path.Combine(folder, role);
+            using (var convert = Start("dotnet", "tool", "run", "dotnet-trace", "--", "convert", "--format", "Speedscope", file, "-o", speedscope))
             {
-                Console.WriteLine(line.TrimEnd());
+                await convert.StandardOutput.ReadToEndAsync();
+                await convert.WaitForExitAsync();
+            }
+
+            using var summary = Start("python3", Path.Combine(Environment.CurrentDirectory, "bench", "profile-summary.py"), speedscope + ".speedscope.json", "12");
+            var lines = (await summary.StandardOutput.ReadToEndAsync()).Split('\n');
+            var exclusive = lines.SkipWhile(l => !l.Contains("by exclusive", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0);
+            Console.WriteLine($"--- {role}: {lines.FirstOrDefault()} (top frames by exclusive managed CPU)");
+            foreach (var line in exclusive)
+            {
+                Console.WriteLine(line.Length > 160 ? line[..160] : line);
             }
         }
     }

@@ -1,0 +1,27 @@
+namespace TaskFlow.AppHost.Infrastructure;
+
+/// <summary>
+/// Runtime settings of the .NET service processes that only an environment variable can carry (the rest are in each
+/// app's runtimeconfig.json, from Directory.Build.props).
+/// </summary>
+public static class RuntimeSettingsExtensions
+{
+    /// <summary>The GC's smallest gen0 budget (<c>DOTNET_GCgen0size</c>), in bytes: 32 MiB.</summary>
+    public const string Gen0BudgetVariable = "DOTNET_GCgen0size";
+
+    /// <summary>32 MiB, as the runtime reads it (hexadecimal).</summary>
+    public const string Gen0Budget = "0x2000000";
+
+    /// <summary>
+    /// A 32 MiB gen0 budget. Workstation GC with background collection caps gen0 at 6 MiB, and where the VM hides the
+    /// CPU caches (this 2-core Firecracker guest) the runtime picks about 2 MiB: a Tasks replica then collected gen0
+    /// several times per second under the POST load, each time suspending every thread (PollGC was a fifth of its
+    /// sampled managed CPU). Alternating --post-only runs measured 20–24% less CPU per created task with this
+    /// budget (docs/BENCHMARKS.md); the cost is up to 32 MiB more memory per process. The runtime reads this knob from
+    /// the environment only (a runtimeconfig.json property is ignored), so the AppHost sets it, and the generated
+    /// Kubernetes manifests carry it.
+    /// </summary>
+    public static IResourceBuilder<T> WithServiceRuntimeSettings<T>(this IResourceBuilder<T> resource)
+        where T : IResourceWithEnvironment =>
+        resource.WithEnvironment(Gen0BudgetVariable, Gen0Budget);
+}
