@@ -13,7 +13,8 @@ internal static class ProcessCpu
 
     /// <summary>
     /// Seconds of CPU per role since each process started, counting only processes of this run: those whose command line
-    /// names one of <paramref name="markers"/> (the repository's folder, the run's data folder) and their descendants,
+    /// names one of <paramref name="markers"/> (the repository's folder, the run's data folder), the harness's own
+    /// children (DCP and the local servers it starts: Redis and RabbitMQ name neither folder) and their descendants,
     /// so other work on a shared machine is not counted.
     /// </summary>
     public static Dictionary<string, double> Snapshot(IReadOnlyList<string> markers)
@@ -43,8 +44,19 @@ internal static class ProcessCpu
 
         bool Ours(int pid)
         {
-            for (var depth = 0; depth < 16 && processes.TryGetValue(pid, out var process); depth++)
+            for (var depth = 0; depth < 16; depth++)
             {
+                // Started by this harness (the AppHost's DCP runs in it, and the local servers under DCP).
+                if (pid == Environment.ProcessId)
+                {
+                    return true;
+                }
+
+                if (!processes.TryGetValue(pid, out var process))
+                {
+                    return false;
+                }
+
                 if (markers.Any(m => process.CommandLine.Contains(m, StringComparison.Ordinal)))
                 {
                     return true;

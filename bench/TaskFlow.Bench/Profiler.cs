@@ -28,7 +28,8 @@ internal static class Profiler
         foreach (var (role, file, _) in collectors)
         {
             // Managed CPU, as docs/BENCHMARKS.md reads profiles: the speedscope export, time under CPU_TIME only.
-            var speedscope = Path.Combine(folder, role);
+            // dotnet-trace replaces what follows the last dot of -o with the format's extension: no dot in the name.
+            var speedscope = Path.Combine(folder, role.Replace('.', '-'));
             using (var convert = Start("dotnet", "tool", "run", "dotnet-trace", "--", "convert", "--format", "Speedscope", file, "-o", speedscope))
             {
                 await convert.StandardOutput.ReadToEndAsync();
@@ -37,6 +38,13 @@ internal static class Profiler
 
             using var summary = Start("python3", Path.Combine(Environment.CurrentDirectory, "bench", "profile-summary.py"), speedscope + ".speedscope.json", "12");
             var lines = (await summary.StandardOutput.ReadToEndAsync()).Split('\n');
+            var errors = await summary.StandardError.ReadToEndAsync();
+            if (errors.Length > 0)
+            {
+                Console.WriteLine($"--- {role}: no summary ({errors.Trim().Split('\n')[^1]})");
+                continue;
+            }
+
             var exclusive = lines.SkipWhile(l => !l.Contains("by exclusive", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0);
             Console.WriteLine($"--- {role}: {lines.FirstOrDefault()} (top frames by exclusive managed CPU)");
             foreach (var line in exclusive)
