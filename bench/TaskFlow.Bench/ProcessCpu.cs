@@ -13,13 +13,15 @@ internal static class ProcessCpu
 
     /// <summary>
     /// Seconds of CPU per role since each process started, counting only processes of this run: those whose command line
-    /// names one of <paramref name="markers"/> (the repository's folder, the run's data folder), the harness's own
-    /// children (DCP and the local servers it starts: Redis and RabbitMQ name neither folder) and their descendants,
-    /// so other work on a shared machine is not counted.
+    /// names one of <paramref name="markers"/> (the repository's folder, the run's data folder) or whose environment
+    /// names the run's data folder (the local RabbitMQ), and their descendants, so other work on a shared
+    /// machine is not counted.
     /// </summary>
     public static Dictionary<string, double> Snapshot(IReadOnlyList<string> markers)
     {
-        var processes = new Dictionary<int, (int Parent, string CommandLine, double Seconds)>();
+        var processes = new Dictionary<int, (int Parent, string CommandLine, string Environment, double Seconds)>();
+        // RabbitMQ names no folder of the run on its command line; its environment holds the data folder.
+        var dataMarkers = markers.Where(m => m.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)).ToList();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
@@ -35,7 +37,8 @@ internal static class ProcessCpu
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 // Fields after the command: state(0) ppid(1) ... utime(11) stime(12).
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), command + " " + commandLine, ticks / TicksPerSecond);
+                var environment = dataMarkers.Count > 0 ? File.ReadAllText(Path.Combine(directory, "environ")) : "";
+                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), command + " " + commandLine, environment, ticks / TicksPerSecond);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {
@@ -46,18 +49,13 @@ internal static class ProcessCpu
         {
             for (var depth = 0; depth < 16; depth++)
             {
-                // Started by this harness (the AppHost's DCP runs in it, and the local servers under DCP).
-                if (pid == Environment.ProcessId)
-                {
-                    return true;
-                }
-
                 if (!processes.TryGetValue(pid, out var process))
                 {
                     return false;
                 }
 
-                if (markers.Any(m => process.CommandLine.Contains(m, StringComparison.Ordinal)))
+                if (markers.Any(m => process.CommandLine.Contains(m, StringComparison.Ordinal))
+                    || dataMarkers.Any(m => process.Environment.Contains(m, StringComparison.Ordinal)))
                 {
                     return true;
                 }

@@ -3,6 +3,7 @@
 // own clients. Usage: bench/run.sh [--seconds 10] [--post-seconds 60] [--connections 16] [--idle-seconds 60] [--profile]
 // [--post-only] [--startup-only] [--notifier-stage] [--webhooks-stage]. The targets of issue 27 are checked at the end.
 using System.Globalization;
+using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TaskFlow.Bench;
@@ -36,7 +37,10 @@ if (args.Contains("--startup-only"))
     return 0;
 }
 
-string[] markers = [repositoryRoot.TrimEnd('/') + "/", Path.GetTempPath() + "taskflow-bench-"];
+// Processes of this run: command lines under the repository or the run's data folder (or, for RabbitMQ, an environment
+// naming it); redis-server rewrites its command line and environment to its title, "redis-server <host:port>".
+var redisAddress = (await system.App.GetConnectionStringAsync("redis") ?? "").Split(',')[0];
+string[] markers = [repositoryRoot.TrimEnd('/') + "/", Path.GetTempPath() + "taskflow-bench-", "redis-server " + redisAddress];
 
 if (args.Contains("--notifier-stage"))
 {
