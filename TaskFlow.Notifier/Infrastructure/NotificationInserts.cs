@@ -16,12 +16,7 @@ namespace TaskFlow.Notifier.Infrastructure;
 public sealed class NotificationInserts(IConfiguration configuration) : IAsyncDisposable
 {
     private const string Sql = $"""
-        WITH claimed AS (
-            INSERT INTO {OutboxModelBuilderExtensions.InboxTable} (event_id, handler, event_type, processed_at)
-            SELECT e.event_id, $1, e.event_type, $2 FROM unnest($3::uuid[], $4::text[]) AS e(event_id, event_type)
-            ON CONFLICT (event_id, handler) DO NOTHING
-            RETURNING event_id
-        ), candidate AS (
+        WITH {InboxBatchClaim.ClaimedCte}, candidate AS (
             SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::text[], $8::uuid[], $9::text[], $10::uuid[], $11::text[], $12::text[])
                 AS c(id, user_id, type, task_id, message, event_id, dedup_key, payload)
         ), inserted AS (

@@ -17,12 +17,7 @@ namespace TaskFlow.Webhooks.Infrastructure;
 public sealed class DeliveryInserts(IConfiguration configuration) : IAsyncDisposable
 {
     private const string AdminSql = $"""
-        WITH claimed AS (
-            INSERT INTO {OutboxModelBuilderExtensions.InboxTable} (event_id, handler, event_type, processed_at)
-            SELECT e.event_id, $1, e.event_type, $2 FROM unnest($3::uuid[], $4::text[]) AS e(event_id, event_type)
-            ON CONFLICT (event_id, handler) DO NOTHING
-            RETURNING event_id
-        ), latest AS (
+        WITH {InboxBatchClaim.ClaimedCte}, latest AS (
             SELECT DISTINCT ON (c.user_id) c.user_id, c.is_admin, c.at
             FROM unnest($3::uuid[], $5::uuid[], $6::boolean[], $7::timestamptz[]) AS c(event_id, user_id, is_admin, at)
             JOIN claimed USING (event_id)
@@ -43,12 +38,7 @@ public sealed class DeliveryInserts(IConfiguration configuration) : IAsyncDispos
     // The delivery id is a UUIDv7 of the batch's time, as Guid.CreateVersion7(now): the first 48 bits are the Unix
     // milliseconds, the version nibble 0111 (bits 52 and 53 set over gen_random_uuid's 0100), the rest random.
     private const string TaskSql = $"""
-        WITH claimed AS (
-            INSERT INTO {OutboxModelBuilderExtensions.InboxTable} (event_id, handler, event_type, processed_at)
-            SELECT e.event_id, $1, e.event_type, $2 FROM unnest($3::uuid[], $4::text[]) AS e(event_id, event_type)
-            ON CONFLICT (event_id, handler) DO NOTHING
-            RETURNING event_id, event_type
-        ), audience AS (
+        WITH {InboxBatchClaim.ClaimedCte}, audience AS (
             SELECT a.event_id, a.user_id FROM unnest($5::uuid[], $6::uuid[]) AS a(event_id, user_id)
             UNION
             SELECT c.event_id, k.user_id FROM claimed c CROSS JOIN webhook_admins k
