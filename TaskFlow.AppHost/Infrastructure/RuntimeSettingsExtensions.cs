@@ -14,12 +14,11 @@ public static class RuntimeSettingsExtensions
 
     /// <summary>
     /// A 32 MiB gen0 budget. Workstation GC with background collection caps gen0 at 6 MiB, and where the VM hides the
-    /// CPU caches (this 2-core Firecracker guest) the runtime picks about 2 MiB: a Tasks replica then collected gen0
-    /// several times per second under the POST load, each time suspending every thread (PollGC was a fifth of its
-    /// sampled managed CPU). Alternating --post-only runs measured 20–24% less CPU per created task with this
-    /// budget (docs/BENCHMARKS.md); the cost is up to 32 MiB more memory per process. The runtime reads this knob from
-    /// the environment only (a runtimeconfig.json property is ignored), so the AppHost sets it, and the generated
-    /// Kubernetes manifests carry it.
+    /// CPU caches (this 2-core Firecracker guest) the runtime picks about 2 MiB (an allocation loop of 2.56 GB: 1,224
+    /// gen0 collections, 38 with this budget), and each collection suspends every thread of the process. Alternating
+    /// --post-only runs measured 20–24% less CPU per created task with this budget (docs/BENCHMARKS.md); the cost is
+    /// up to 32 MiB more memory per process. The runtime reads this knob from the environment only (a runtimeconfig.json
+    /// property is ignored), so the AppHost sets it, and the generated Kubernetes manifests carry it.
     /// </summary>
     public static IResourceBuilder<T> WithServiceRuntimeSettings<T>(this IResourceBuilder<T> resource)
         where T : IResourceWithEnvironment =>
