@@ -33,11 +33,7 @@ public sealed partial class TaskCommands(
 
         var task = TaskItem.Create(input, caller.UserId, Now());
         var writtenAt = stamps.Now();
-        if (!await tasks.InsertAsync(task, outbox.Created(task, caller.UserId), cancellationToken))
-        {
-            outbox.NotifyRelay();
-        }
-
+        await tasks.InsertAsync(task, outbox.Created(task, caller.UserId), cancellationToken);
         await cache.WrittenAsync(task, writtenAt, cancellationToken);
         LogTaskCreated(logger, task.Id, caller.UserId);
         return task;
@@ -111,11 +107,7 @@ public sealed partial class TaskCommands(
         }
 
         var comment = TaskComment.Create(task.Id, caller.UserId, input.Body, Now());
-        if (!await comments.InsertAsync(comment, outbox.CommentAdded(task, comment), cancellationToken))
-        {
-            outbox.NotifyRelay();
-        }
-
+        await comments.InsertAsync(comment, outbox.CommentAdded(task, comment), cancellationToken);
         return comment;
     }
 

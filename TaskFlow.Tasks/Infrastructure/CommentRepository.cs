@@ -13,7 +13,7 @@ public sealed class CommentRepository(IMongoDatabase database, [FromKeyedService
     public static string FingerprintFor(string taskId) => PageCursor.FingerprintOf("comments", taskId);
 
     /// <summary>Inserts the comment with its event, handed to the relay when it has room (see <see cref="TaskRepository.InsertAsync"/>).</summary>
-    public Task<bool> InsertAsync(TaskComment comment, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
+    public Task InsertAsync(TaskComment comment, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
         handoff.InsertAsync(Collection, CommentDocument.From(comment, pendingEvents), comment.Id, pendingEvents, cancellationToken);
 
     /// <summary>Oldest first, keyset on (createdAt, id).</summary>

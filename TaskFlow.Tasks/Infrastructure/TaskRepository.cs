@@ -13,9 +13,9 @@ public sealed class TaskRepository(IMongoDatabase database, [FromKeyedServices(T
 
     /// <summary>
     /// Inserts the task with its events, leased to this process's relay and handed to it in memory when the relay has
-    /// room (true: do not wake the relay); false when written unleased, and the caller must wake the relay.
+    /// room; otherwise written unleased, and the relay is woken to sweep it (<see cref="MongoOutboxHandoff.InsertAsync"/>).
     /// </summary>
-    public Task<bool> InsertAsync(TaskItem task, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
+    public Task InsertAsync(TaskItem task, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken) =>
         handoff.InsertAsync(Collection, TaskDocument.From(task, pendingEvents), task.Id, pendingEvents, cancellationToken);
 
     public async Task<TaskItem?> FindAsync(string id, CancellationToken cancellationToken)

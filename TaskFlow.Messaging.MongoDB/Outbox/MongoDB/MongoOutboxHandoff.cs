@@ -9,7 +9,7 @@ namespace TaskFlow.Messaging.Outbox.MongoDB;
 /// sweep (here or on another replica) claims it, and after the acknowledged write hands the document's id and events
 /// to the relay in memory. The relay then publishes them and clears them with one update, instead of finding and
 /// claiming the document (two commands fewer per write). Without a reservation (queue full, or the relay backing off
-/// after a broker failure) the writer writes without a lease and wakes the relay as before
+/// after a broker failure) <see cref="InsertAsync"/> writes without a lease and wakes the relay as before
 /// (<see cref="OutboxRelaySignal.Notify"/>). A process that stops between the write and the hand-off leaves a leased
 /// document; the sweep publishes it once the lease expired (at-least-once is kept).
 /// </summary>
@@ -57,7 +57,7 @@ public sealed class MongoOutboxHandoff
     /// <summary>
     /// Inserts <paramref name="document"/> (which carries <paramref name="pendingEvents"/>) leased to this relay and
     /// hands its events over; true when handed off. False when no reservation was free: the document was inserted
-    /// without a lease and the caller must wake the relay (<see cref="OutboxRelaySignal.Notify"/>) as before.
+    /// without a lease and the relay is woken (<see cref="OutboxRelaySignal.Notify"/>) to sweep it, as before.
     /// </summary>
     public async Task<bool> InsertAsync<TDocument>(
         IMongoCollection<TDocument> collection, TDocument document, BsonValue documentId, IReadOnlyList<BsonDocument> pendingEvents, CancellationToken cancellationToken)
@@ -68,6 +68,11 @@ public sealed class MongoOutboxHandoff
         if (reservation is null)
         {
             await collection.InsertOneAsync(document, cancellationToken: cancellationToken);
+            if (pendingEvents.Count > 0)
+            {
+                OutboxRelaySignal.Notify();
+            }
+
             return false;
         }
 
