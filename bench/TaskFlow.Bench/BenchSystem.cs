@@ -37,7 +37,8 @@ internal sealed class BenchSystem : IAsyncDisposable
     /// <summary>Every resource state change during start-up, timed like <see cref="HealthyAfter"/>.</summary>
     public IEnumerable<string> StartupTimeline { get; private init; } = [];
 
-    public static async Task<BenchSystem> StartAsync()
+    /// <param name="serviceEnvironment">Extra environment of every service (the bench's <c>--env KEY=VALUE</c>), e.g. <c>Telemetry__TraceSampleRatio=0.01</c>.</param>
+    public static async Task<BenchSystem> StartAsync(IReadOnlyList<KeyValuePair<string, string>>? serviceEnvironment = null)
     {
         var dataRoot = Path.Combine(Path.GetTempPath(), "taskflow-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataRoot);
@@ -54,6 +55,11 @@ internal sealed class BenchSystem : IAsyncDisposable
         telemetry.ReceiveFrom(builder);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
+            foreach (var (name, value) in serviceEnvironment ?? [])
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(name, value);
+            }
+
             if (project.Name == "gateway")
             {
                 // Configuration, not code: the benchmark measures the system, not the limiter's 429s.

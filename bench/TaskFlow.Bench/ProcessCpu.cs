@@ -85,35 +85,68 @@ internal static class ProcessCpu
     }
 
     /// <summary>One process id per TaskFlow service of this run (the first found), for profiling.</summary>
-    public static IReadOnlyList<(string Role, int Pid)> FirstProcessPerService(IReadOnlyList<string> markers)
+    public static IReadOnlyList<(string Role, int Pid)> FirstProcessPerService(IReadOnlyList<string> markers) =>
+        [.. AllProcesses(markers).GroupBy(p => p.Role).Select(g => g.First())];
+
+    /// <summary>Every process of a TaskFlow service of this run, by role (not the "dotnet run" launchers).</summary>
+    private static IEnumerable<(string Role, int Pid)> AllProcesses(IReadOnlyList<string> markers)
     {
-        var found = new Dictionary<string, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var directory in Directory.EnumerateDirectories("/proc").OrderBy(d => d.Length).ThenBy(d => d, StringComparer.Ordinal))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
             {
                 continue;
             }
 
+            string commandLine;
             try
             {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.StartsWith("dotnet run", StringComparison.Ordinal) || !markers.Any(m => commandLine.Contains(m, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
+                commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
 
-                if (Services.FirstOrDefault(r => commandLine.Contains(r, StringComparison.Ordinal)) is { } role)
-                {
-                    found.TryAdd(role, pid);
-                }
+            if (commandLine.StartsWith("dotnet run", StringComparison.Ordinal) || !markers.Any(m => commandLine.Contains(m, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (Services.FirstOrDefault(r => commandLine.Contains(r, StringComparison.Ordinal)) is { } role)
+            {
+                yield return (role, pid);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The URLs each process of <paramref name="role"/> listens on itself (ASPNETCORE_URLS from its environment): behind
+    /// the Aspire proxy that fronts replicas in local mode, these are the services' own ports.
+    /// </summary>
+    public static IReadOnlyList<Uri> OwnUrls(string role, IReadOnlyList<string> markers)
+    {
+        var urls = new List<Uri>();
+        foreach (var (candidate, pid) in AllProcesses(markers))
+        {
+            if (candidate != role)
+            {
+                continue;
+            }
+
+            try
+            {
+                var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+                var value = environment.FirstOrDefault(e => e.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))?["ASPNETCORE_URLS=".Length..];
+                urls.AddRange((value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Where(u => u.StartsWith("http://", StringComparison.Ordinal)).Select(u => new Uri(u)).Take(1));
             }
             catch (IOException)
             {
             }
         }
 
-        return [.. found.Select(f => (f.Key, f.Value))];
+        return urls;
     }
 
     public static Dictionary<string, double> Since(Dictionary<string, double> before, IReadOnlyList<string> markers) =>

@@ -1,7 +1,7 @@
 // The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
 // system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
 // own clients. Usage: bench/run.sh [--seconds 10] [--post-seconds 60] [--connections 16] [--idle-seconds 60] [--profile]
-// [--post-only] [--startup-only] [--notifier-stage] [--webhooks-stage]. The targets of issue 27 are checked at the end.
+// [--post-only] [--get-only] [--startup-only] [--notifier-stage] [--webhooks-stage] [--env KEY=VALUE ...]. The targets of issue 27 are checked at the end.
 using System.Globalization;
 using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
@@ -24,7 +24,15 @@ var table = new ResultTable();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("Starting TaskFlow (local mode) ...");
 var started = System.Diagnostics.Stopwatch.StartNew();
-await using var system = await BenchSystem.StartAsync();
+// --env KEY=VALUE (repeatable): extra environment of every service, for side-by-side runs of one setting.
+var serviceEnvironment = args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length)
+    .Select(p => args[p.i + 1].Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv.ElementAtOrDefault(1) ?? "")).ToList();
+await using var system = await BenchSystem.StartAsync(serviceEnvironment);
+foreach (var (name, value) in serviceEnvironment)
+{
+    Console.WriteLine($"Every service runs with {name}={value}.");
+}
+
 Console.WriteLine($"Healthy after {started.Elapsed.TotalSeconds:0} s.");
 table.AddText("cold start (build done): gateway healthy", $"{system.HealthyAfter["gateway"].TotalSeconds:0.0} s",
     $"{system.HealthyAfter["gateway"].TotalSeconds / 20:0.00}× the 20 s target",
@@ -121,7 +129,11 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
     await Wrk.RunAsync(hello.Endpoint, connections, TimeSpan.FromSeconds(2));
     table.SetHello(await Wrk.RunAsync(hello.Endpoint, connections, seconds));
     var direct = await Wrk.RunAsync(tasksUrl, connections, seconds, owner.Token);
-    table.Add("GET /tasks/{id}, Tasks direct", direct);
+    table.Add("GET /tasks/{id}, Tasks via the Aspire proxy (2 replicas)", direct);
+    var replicaUrl = new Uri(ProcessCpu.OwnUrls("TaskFlow.Tasks", markers)[0], taskPath);
+    await Wrk.RunAsync(replicaUrl, connections, TimeSpan.FromSeconds(2), owner.Token);
+    var replica = await Wrk.RunAsync(replicaUrl, connections, seconds, owner.Token);
+    table.Add("GET /tasks/{id}, one Tasks replica at its own port", replica);
     table.Nginx = await Wrk.RunAsync(nginxUrl, connections, seconds, owner.Token);
     table.Add("GET /tasks/{id}, nginx → Tasks", table.Nginx);
     var viaGateway = await Wrk.RunAsync(gatewayUrl, connections, seconds, owner.Token);
@@ -130,6 +142,18 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
     table.Target("GET /tasks/{id}: Tasks direct ÷ Kestrel hello", $"{direct.RequestsPerSecond:N0} ÷ {table.Hello.RequestsPerSecond:N0} = {directRatio:0.000}", "≥ 0.3", directRatio >= 0.3);
     var gatewayRatio = viaGateway.RequestsPerSecond / table.Nginx.RequestsPerSecond;
     table.Target("the same through the gateway ÷ through nginx", $"{viaGateway.RequestsPerSecond:N0} ÷ {table.Nginx.RequestsPerSecond:N0} = {gatewayRatio:0.00}", "≥ 0.8", gatewayRatio >= 0.8);
+    if (args.Contains("--get-only"))
+    {
+        if (args.Contains("--profile"))
+        {
+            await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () => Wrk.RunAsync(gatewayUrl, connections, TimeSpan.FromSeconds(10), owner.Token),
+                ["TaskFlow.Gateway", "TaskFlow.Tasks"]);
+        }
+
+        table.Print();
+        table.PrintTargets();
+        return 0;
+    }
 }
 
 // POST /tasks through the gateway (each task assigned to another user, so Notifier works too), with CPU from /proc.
