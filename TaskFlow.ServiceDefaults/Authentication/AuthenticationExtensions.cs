@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -19,7 +21,11 @@ public static class AuthenticationExtensions
             .ValidateDataAnnotations()
             .Validate(o => JwtValidationOptions.IsValidIssuer(o.Issuer),
                 "Jwt:Issuer must be the public base URL (absolute http or https, no trailing slash, no query), e.g. http://localhost:8080.")
+            .Validate(o => o.ValidatedTokenCacheLifetime >= TimeSpan.Zero && o.ValidatedTokenCacheLifetime <= TimeSpan.FromMinutes(10),
+                "Jwt:ValidatedTokenCacheLifetime must be between 00:00:00 (off) and 00:10:00.")
             .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHttpClient(MetadataHttpClientName);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -28,7 +34,7 @@ public static class AuthenticationExtensions
         return builder;
     }
 
-    private sealed class ConfigureJwtBearer(IOptions<JwtValidationOptions> options, IHttpClientFactory httpClientFactory)
+    private sealed class ConfigureJwtBearer(IOptions<JwtValidationOptions> options, IHttpClientFactory httpClientFactory, TimeProvider time)
         : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(string? name, JwtBearerOptions bearer)
@@ -40,6 +46,12 @@ public static class AuthenticationExtensions
 
             var jwt = options.Value;
             bearer.MapInboundClaims = false;
+            if (jwt.ValidatedTokenCacheLifetime > TimeSpan.Zero)
+            {
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }, time, jwt.ValidatedTokenCacheLifetime));
+            }
+
             bearer.RequireHttpsMetadata = false;
             bearer.MetadataAddress = $"{jwt.Authority.TrimEnd('/')}/.well-known/openid-configuration";
             bearer.Backchannel = httpClientFactory.CreateClient(MetadataHttpClientName);

@@ -26,6 +26,13 @@ public sealed class JwtValidationOptions
     /// <summary>Tolerated clock difference between issuer and validator.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a token that validated is taken as valid again without repeating the signature check (never past its
+    /// <c>exp</c>; see <see cref="ValidatedTokenCache"/>); also the longest a token signed by a withdrawn key stays
+    /// accepted. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>RFC 8414 section 2: an https (here also http, for local runs) URL with no query or fragment; no trailing slash (API.md).</summary>
     public static bool IsValidIssuer(string? issuer) =>
         Uri.TryCreate(issuer, UriKind.Absolute, out var uri) &&

@@ -58,6 +58,23 @@ public sealed class JwtBearerWiringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_that_validated_is_remembered_and_still_goes_through_the_bearer_handler()
+    {
+        var options = _host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        var cache = Assert.IsType<TaskFlow.ServiceDefaults.Authentication.ValidatedTokenCache>(Assert.Single(options.TokenHandlers));
+        var token = _issuer.Mint(Subject);
+
+        var first = await AuthenticateAsync(token);
+        var second = await AuthenticateAsync(token);
+
+        Assert.True(first.Succeeded && second.Succeeded, second.Failure?.ToString());
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(Subject, second.Principal!.FindFirst("sub")?.Value);
+        Assert.NotSame(first.Principal!.Identity, second.Principal.Identity);
+        Assert.Equal(first.Properties!.ExpiresUtc, second.Properties!.ExpiresUtc);
+    }
+
+    [Fact]
     public async Task An_expired_token_is_rejected()
     {
         var result = await AuthenticateAsync(_issuer.Mint(Subject, expiresIn: TimeSpan.FromMinutes(-10)));
