@@ -138,8 +138,11 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
     table.Add("GET /tasks/{id}, nginx → Tasks", table.Nginx);
     var viaGateway = await Wrk.RunAsync(gatewayUrl, connections, seconds, owner.Token);
     table.Add("GET /tasks/{id}, gateway → Tasks", viaGateway, vsNginx: true);
-    var directRatio = direct.RequestsPerSecond / table.Hello!.RequestsPerSecond;
-    table.Target("GET /tasks/{id}: Tasks direct ÷ Kestrel hello", $"{direct.RequestsPerSecond:N0} ÷ {table.Hello.RequestsPerSecond:N0} = {directRatio:0.000}", "≥ 0.3", directRatio >= 0.3);
+    // "Direct" is a Tasks process itself, like hello: the Aspire proxy in front of the replicas is local orchestration
+    // (not in a deployment; there kube-proxy forwards in the kernel), measured in the row above for comparison.
+    var directRatio = replica.RequestsPerSecond / table.Hello!.RequestsPerSecond;
+    table.Target("GET /tasks/{id}: Tasks direct (one replica, own port) ÷ Kestrel hello", $"{replica.RequestsPerSecond:N0} ÷ {table.Hello.RequestsPerSecond:N0} = {directRatio:0.000}",
+        "≥ 0.3", directRatio >= 0.3);
     var gatewayRatio = viaGateway.RequestsPerSecond / table.Nginx.RequestsPerSecond;
     table.Target("the same through the gateway ÷ through nginx", $"{viaGateway.RequestsPerSecond:N0} ÷ {table.Nginx.RequestsPerSecond:N0} = {gatewayRatio:0.00}", "≥ 0.8", gatewayRatio >= 0.8);
     if (args.Contains("--get-only"))
@@ -162,6 +165,9 @@ var postScript = $$"""
     wrk.body = '{"title":"bench post","assigneeId":"{{assignee.Id}}"}'
     wrk.headers["Content-Type"] = "application/json"
     """;
+// Warm-up, like the GET rows: the write path's code compiled at its final tier, pools and thread pools grown; then drained.
+await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(5), owner.Token, postScript);
+await Task.Delay(TimeSpan.FromSeconds(5));
 var cpuBefore = ProcessCpu.Snapshot(markers);
 var post = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, postSeconds, owner.Token, postScript);
 await Task.Delay(TimeSpan.FromSeconds(5)); // events relayed, consumed, stored and pushed
