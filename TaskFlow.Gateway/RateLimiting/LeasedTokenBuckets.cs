@@ -7,20 +7,23 @@ namespace TaskFlow.Gateway.RateLimiting;
 /// the next call gives the unspent rest of an expired lease back and takes a new one, in one script call. Concurrent
 /// requests of one key share one call in flight (the others await it); no lock is held across an await.
 /// <para>
-/// Size rule: <c>take = max(1, min(MaxLease, floor(tokens / 4)))</c> of the shared bucket's tokens, none when it holds
-/// less than one. Below 8 tokens every request is one call with a lease of 1, so near the limit refusals are exactly
-/// those of one call per request: a refusal happens only when the shared bucket holds less than one token.
+/// Size rule: <c>take = max(1, min(MaxLease, floor(tokens / 16)))</c> of the shared bucket's tokens
+/// (<see cref="RedisRateLimitStore.LeaseShareDivisor"/>), none when it holds less than one. Below 32 tokens every
+/// request is one call with a lease of 1, so near the limit refusals are exactly those of one call per request: a
+/// refusal happens only when the shared bucket holds less than one token.
 /// </para>
 /// <para>
 /// Error bound across replicas: leased tokens leave the shared bucket, so all replicas together never allow more than
 /// the bucket gives (quota + refill, exactly as without leases). A request can be refused while another replica still
-/// holds unspent leased tokens: at most the sum of the other replicas' leases (each at most MaxLease and a quarter of
-/// the bucket when leased), for at most one lease lifetime plus the time until that replica next sees the key, when it
+/// holds unspent leased tokens: at most the sum of the other replicas' leases (each at most MaxLease and 1/16 of the
+/// bucket when leased), for at most one lease lifetime plus the time until that replica next sees the key, when it
 /// gives them back (a lease forgotten by the idle sweep is not given back; the refill restores it within MaxLease /
-/// rate). The <c>RateLimit</c> field's r is the shared bucket's tokens left at the lease, plus this lease's unspent
+/// rate). Since a lease is at most 1/16 of the shared tokens, the others must spend 15 times that lease to empty the
+/// bucket: a replica that gets at least a 15th of their share of that user's requests has spent its lease by then, so
+/// early refusals need traffic split more unevenly than 15:1 between replicas. The <c>RateLimit</c> field's r is the shared bucket's tokens left at the lease, plus this lease's unspent
 /// tokens, plus the other replicas' live leases at the lease (less the first token of each, spent when leased): it
 /// overstates by what the other replicas spent of their leases since and ignores the refill since the lease, each at
-/// most one lease's worth; with leases of 1 (fewer than 8 tokens left) it is exactly the shared bucket's count. A refusal says r=0 and an honest
+/// most one lease's worth; with leases of 1 (fewer than 32 tokens left) it is exactly the shared bucket's count. A refusal says r=0 and an honest
 /// Retry-After (from the shared bucket, as without leases).
 /// </para>
 /// </summary>

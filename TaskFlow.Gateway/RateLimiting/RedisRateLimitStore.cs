@@ -10,6 +10,9 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis)
 {
     public const string KeyPrefix = "gateway:ratelimit:";
 
+    /// <summary>A lease is at most this fraction (1/n) of the shared bucket's tokens (see <see cref="LeasedTokenBuckets"/>).</summary>
+    public const int LeaseShareDivisor = 16;
+
     private static readonly LuaScript FixedWindowScript = LuaScript.Prepare("""
         local quota = tonumber(@quota)
         local count = tonumber(redis.call('GET', @key) or '0')
@@ -29,7 +32,7 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis)
 
     /// <summary>
     /// The token bucket's script with leases: refill, put back what the caller's previous lease left unspent (capped at
-    /// the quota), take <c>max(1, min(maxlease, floor(tokens / 4)))</c> tokens (none when fewer than 1 is left), and
+    /// the quota), take <c>max(1, min(maxlease, floor(tokens / share)))</c> tokens (none when fewer than 1 is left), and
     /// record the lease in the hash as field <c>l:&lt;replica&gt;</c> = <c>size:expiry</c> so that other replicas can
     /// count live leases (expired ones are removed by whoever meets them). A lease's first token is spent at once by the
     /// request that asked for it, so other replicas' live leases count as <c>size - 1</c> unspent tokens each.
@@ -53,7 +56,7 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis)
         tokens = math.min(quota, tokens + tonumber(@giveback))
         local take = 0
         if tokens >= 1 then
-          take = math.max(1, math.min(tonumber(@maxlease), math.floor(tokens / 4)))
+          take = math.max(1, math.min(tonumber(@maxlease), math.floor(tokens / tonumber(@share))))
           tokens = tokens - take
         end
         local mine = 'l:' .. @replica
@@ -113,6 +116,7 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis)
             rate = policy.TokensPerMillisecond,
             giveback = giveBack,
             maxlease = maxLease,
+            share = LeaseShareDivisor,
             replica,
             lifetime = (long)lifetime.TotalMilliseconds,
         });

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using TaskFlow.Gateway.RateLimiting;
 using TaskFlow.Tests.Infrastructure;
 using TaskFlow.Tests.Users;
+using Xunit.Abstractions;
 
 namespace TaskFlow.Tests.Gateway;
 
@@ -20,8 +21,11 @@ public sealed class RateLimitLeaseTests(TaskFlowAppFixture fixture, ITestOutputH
 {
     private const int MaxLease = 50;
 
-    /// <summary>A bucket refilled so slowly (0.01 token/s) that a test never sees a whole refilled token.</summary>
-    private static readonly RateLimitPolicy Large = new("lease-test", RateLimitAlgorithm.TokenBucket, 1000, TimeSpan.FromDays(1));
+    /// <summary>A bucket so large that every lease is the full 50, refilled so slowly (0.04 token/s) that a test never sees a whole refilled token.</summary>
+    private static readonly RateLimitPolicy Large = new("lease-test", RateLimitAlgorithm.TokenBucket, 100_000, TimeSpan.FromDays(30));
+
+    /// <summary>A bucket emptied in a test: leases of 50 down to 800 tokens, then 1/16 of what is left, then 1.</summary>
+    private static readonly RateLimitPolicy Drained = new("lease-test", RateLimitAlgorithm.TokenBucket, 2000, TimeSpan.FromDays(30));
 
     [Fact]
     public async Task Authenticated_requests_through_the_gateway_cost_far_fewer_redis_script_calls_than_requests()
@@ -55,19 +59,27 @@ public sealed class RateLimitLeaseTests(TaskFlowAppFixture fixture, ITestOutputH
         var key = Guid.NewGuid().ToString("N");
         var allowed = 0;
         var refusedInARow = 0;
-        for (var round = 0; round < 200 && refusedInARow < 2; round++)
+        var firstRefusalAfter = -1;
+        for (var round = 0; round < 400 && refusedInARow < 2; round++)
         {
             // Ten concurrent requests on each replica per round, until both refuse a whole round.
-            var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? a : b).AcquireAsync(Large, key).AsTask()));
+            var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? a : b).AcquireAsync(Drained, key).AsTask()));
             var granted = decisions.Count(d => d.Allowed);
+            if (granted < decisions.Length && firstRefusalAfter < 0)
+            {
+                firstRefusalAfter = allowed + decisions.TakeWhile(d => d.Allowed).Count();
+            }
+
             allowed += granted;
             refusedInARow = granted == 0 ? refusedInARow + 1 : 0;
             Assert.All(decisions.Where(d => !d.Allowed), d => Assert.Equal(0, d.Remaining));
         }
 
-        output.WriteLine($"{allowed} requests allowed over two replicas with {a.ScriptCalls} + {b.ScriptCalls} script calls");
-        Assert.Equal(Large.Quota, allowed);
-        Assert.True(a.ScriptCalls + b.ScriptCalls < Large.Quota / 10, $"{a.ScriptCalls} + {b.ScriptCalls} script calls for {Large.Quota} tokens");
+        output.WriteLine($"{allowed} requests allowed over two replicas with {a.ScriptCalls} + {b.ScriptCalls} script calls, the first refusal after {firstRefusalAfter}");
+        Assert.Equal(Drained.Quota, allowed);
+        // Traffic split evenly: neither replica is left holding leased tokens when the other finds the bucket empty.
+        Assert.Equal(Drained.Quota, firstRefusalAfter);
+        Assert.True(a.ScriptCalls + b.ScriptCalls < Drained.Quota / 10, $"{a.ScriptCalls} + {b.ScriptCalls} script calls for {Drained.Quota} tokens");
     }
 
     [Fact]
@@ -95,7 +107,7 @@ public sealed class RateLimitLeaseTests(TaskFlowAppFixture fixture, ITestOutputH
         {
             var decision = await (i % 2 == 0 ? b : a).AcquireAsync(small, key);
             Assert.True(decision.Allowed, $"request {i}");
-            // Fewer than 8 tokens: leases of 1, one call per request, r exactly the shared bucket's count as before.
+            // Fewer than 32 tokens: leases of 1, one call per request, r exactly the shared bucket's count as before.
             Assert.Equal(5 - i, decision.Remaining);
         }
 
