@@ -34,4 +34,15 @@ public sealed class GatewayRateLimitOptions
     public int AuthenticatedTokensPerPeriod { get; set; } = 10;
 
     public TimeSpan AuthenticatedReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The most tokens of a user's bucket one gateway replica leases from the shared bucket in one Redis call (see
+    /// <see cref="LeasedTokenBuckets"/>); 1 makes every request one call. Larger saves calls under load and widens the
+    /// error across replicas (tokens one replica holds that another cannot use).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int AuthenticatedLeaseMaxTokens { get; set; } = 50;
+
+    /// <summary>How long a lease is used before its unspent tokens go back to the shared bucket (with the next call).</summary>
+    public TimeSpan AuthenticatedLeaseLifetime { get; set; } = TimeSpan.FromSeconds(1);
 }
