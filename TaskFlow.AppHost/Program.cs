@@ -43,6 +43,7 @@ if (!string.IsNullOrEmpty(builder.Configuration["Parameters:jwt-previous-signing
 
 // Tasks runs two replicas: its cache must stay coherent across them (versioned cache keys, see TaskCache).
 var tasks = builder.AddTaskFlowService<Projects.TaskFlow_Tasks>("tasks", replicas: 2)
+    .WithInlineSocketCompletions()
     .WithStores(tasksDb, mongo, redis)
     .PublishingTo(rabbitmq)
     .WithReference(users);
@@ -92,6 +93,7 @@ var web = builder.AddTaskFlowService<Projects.TaskFlow_Web>("web");
 // The gateway waits only for Redis (its shared limits): a route whose service is not healthy yet answers 503 with
 // Retry-After, so clients get a clear answer from the first second.
 var gateway = builder.AddTaskFlowService<Projects.TaskFlow_Gateway>("gateway", replicas: settings.GatewayReplicas)
+    .WithInlineSocketCompletions()
     .WithEndpoint("http", endpoint => endpoint.Port = settings.GatewayPort)
     .WithHttpEndpoint(name: "management", env: "Management__Port")
     .WithExternalHttpEndpoints()

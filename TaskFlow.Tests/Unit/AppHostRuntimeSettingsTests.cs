@@ -35,4 +35,28 @@ public sealed class AppHostRuntimeSettingsTests
         Assert.Equal(["gateway", "graph", "mongo", "notifier", "tasks", "users", "web", "webhooks"], budgets.Keys.Order());
         Assert.All(budgets, b => Assert.Equal(0x2000000, Convert.ToInt32(b.Value, 16)));
     }
+
+    [Fact]
+    public async Task Only_the_gateway_and_Tasks_run_socket_completions_inline()
+    {
+        var inline = await AppHostModel.InspectAsync([], async builder =>
+        {
+            var result = new Dictionary<string, string?>();
+            foreach (var resource in builder.Resources.OfType<ProjectResource>())
+            {
+                var context = new EnvironmentCallbackContext(builder.ExecutionContext, resource);
+                foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+                {
+                    await callback.Callback(context);
+                }
+
+                result[resource.Name] = context.EnvironmentVariables.TryGetValue(RuntimeSettingsExtensions.InlineSocketCompletionsVariable, out var value) ? value?.ToString() : null;
+            }
+
+            return result;
+        });
+
+        Assert.Equal(["gateway", "tasks"], inline.Where(i => i.Value == "1").Select(i => i.Key).Order());
+        Assert.All(inline.Where(i => i.Key is not ("gateway" or "tasks")), i => Assert.Null(i.Value));
+    }
 }
