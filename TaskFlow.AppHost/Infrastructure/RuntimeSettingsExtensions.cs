@@ -30,9 +30,9 @@ public static class RuntimeSettingsExtensions
     /// <summary>
     /// Socket completions run inline on the socket engine's threads instead of being handed to the thread pool: one
     /// thread wake-up and context switch less per read and write. On this VM a context switch is the gateway's largest
-    /// cost (`perf`: 20% of its samples in the hypervisor's interrupt-enable path under GET load), and side by side this
-    /// setting raised GET /tasks/{id} at one Tasks replica from ~10,000 to ~16,000 req/s and through the gateway by
-    /// ~45% (docs/BENCHMARKS.md). Only for services whose request paths are asynchronous end to end and light on CPU
+    /// cost (`perf`: 20% of its samples in the hypervisor's interrupt-enable path under GET load). Side by side, GET
+    /// /tasks/{id} at one Tasks replica went from 0.28 to 0.35 of a plain Kestrel "hello" (all services inline), and in
+    /// full runs from 0.30 to 0.33 with the gateway and Tasks only; gateway ÷ nginx 0.47 → 0.53 (docs/BENCHMARKS.md). Only for services whose request paths are asynchronous end to end and light on CPU
     /// (the gateway, Tasks): code that blocks or computes for long (Users' password hashing) would stall every socket of
     /// that engine thread. The runtime reads the switch from the environment only.
     /// </summary>

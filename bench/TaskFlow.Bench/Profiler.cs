@@ -9,7 +9,7 @@ namespace TaskFlow.Bench;
 /// </summary>
 internal static class Profiler
 {
-    public static async Task ProfileAsync(IReadOnlyList<string> markers, TimeSpan duration, Func<Task> load, IReadOnlyList<string>? roles = null)
+    public static async Task ProfileAsync(IReadOnlyList<string> markers, TimeSpan duration, Func<Task> load, IReadOnlyList<string>? roles = null, string loadName = "POST")
     {
         var folder = Path.Combine(Path.GetTempPath(), "taskflow-profile-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
@@ -24,7 +24,7 @@ internal static class Profiler
             await collector.Process.WaitForExitAsync();
         }
 
-        Console.WriteLine($"Profiles (dotnet-sampled-thread-time, {duration.TotalSeconds:0} s under POST load) in {folder}:");
+        Console.WriteLine($"Profiles (dotnet-sampled-thread-time, {duration.TotalSeconds:0} s under {loadName} load) in {folder}:");
         foreach (var (role, file, _) in collectors)
         {
             // Managed CPU, as docs/BENCHMARKS.md reads profiles: the speedscope export, time under CPU_TIME only.

@@ -70,7 +70,7 @@ if (args.Contains("--notifier-stage"))
     if (args.Contains("--profile"))
     {
         await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),
-            () => NotifierStage.RunAsync(system, listener, markers, 200, TimeSpan.FromSeconds(17)), ["TaskFlow.Notifier"]);
+            () => NotifierStage.RunAsync(system, listener, markers, 200, TimeSpan.FromSeconds(17)), ["TaskFlow.Notifier"], "Notifier stage");
     }
 
     table.Print();
@@ -96,7 +96,7 @@ if (args.Contains("--webhooks-stage"))
     if (args.Contains("--profile"))
     {
         await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(20),
-            () => WebhooksStage.RunAsync(system, subscriber, markers, 50, TimeSpan.FromSeconds(17)), ["TaskFlow.Webhooks"]);
+            () => WebhooksStage.RunAsync(system, subscriber, markers, 50, TimeSpan.FromSeconds(17)), ["TaskFlow.Webhooks"], "Webhooks stage");
     }
 
     table.Print();
@@ -150,7 +150,7 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
         if (args.Contains("--profile"))
         {
             await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () => Wrk.RunAsync(gatewayUrl, connections, TimeSpan.FromSeconds(10), owner.Token),
-                ["TaskFlow.Gateway", "TaskFlow.Tasks"]);
+                ["TaskFlow.Gateway", "TaskFlow.Tasks"], "gateway GET");
         }
 
         table.Print();
