@@ -1,3 +1,5 @@
+using TaskFlow.ServiceDefaults.Timing;
+
 namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class LeasedTokenBuckets(RedisRateLimitStore shared, IOptions<Gate
     private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private readonly int _maxLease = options.Value.AuthenticatedLeaseMaxTokens;
     private readonly TimeSpan _lifetime = options.Value.AuthenticatedLeaseLifetime;
-    private long _nextSweep;
+    private readonly PeriodicGate _sweep = new();
     private long _scriptCalls;
 
     /// <summary>Lease script calls made so far (each one Redis round trip).</summary>
@@ -144,8 +146,7 @@ public sealed class LeasedTokenBuckets(RedisRateLimitStore shared, IOptions<Gate
     /// <summary>Forgets leases of keys idle for a sweep interval, so memory stays bounded by active users.</summary>
     private void SweepIdle(long now)
     {
-        var due = Interlocked.Read(ref _nextSweep);
-        if (now < due || Interlocked.CompareExchange(ref _nextSweep, now + SweepEveryMilliseconds, due) != due)
+        if (!_sweep.TryPass(now, SweepEveryMilliseconds))
         {
             return;
         }

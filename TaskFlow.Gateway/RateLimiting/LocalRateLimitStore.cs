@@ -1,3 +1,5 @@
+using TaskFlow.ServiceDefaults.Timing;
+
 namespace TaskFlow.Gateway.RateLimiting;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class LocalRateLimitStore(TimeProvider time)
 {
     private static readonly long SweepEveryMilliseconds = (long)TimeSpan.FromSeconds(30).TotalMilliseconds;
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
-    private long _nextSweep;
+    private readonly PeriodicGate _sweep = new();
 
     public int Count => _counters.Count;
 
@@ -28,8 +30,7 @@ public sealed class LocalRateLimitStore(TimeProvider time)
     /// <summary>Forgets counters that are back to their initial state, so memory stays bounded by active clients.</summary>
     private void SweepExpired(long now)
     {
-        var due = Interlocked.Read(ref _nextSweep);
-        if (now < due || Interlocked.CompareExchange(ref _nextSweep, now + SweepEveryMilliseconds, due) != due)
+        if (!_sweep.TryPass(now, SweepEveryMilliseconds))
         {
             return;
         }

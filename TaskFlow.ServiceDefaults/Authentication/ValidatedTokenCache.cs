@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
+using TaskFlow.ServiceDefaults.Timing;
 
 namespace TaskFlow.ServiceDefaults.Authentication;
 
@@ -17,7 +18,7 @@ namespace TaskFlow.ServiceDefaults.Authentication;
 public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, TimeSpan lifetime, int capacity = 10_000) : TokenHandler
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _nextSweepTicks;
+    private readonly PeriodicGate _sweep = new();
 
     /// <summary>Tokens held now (expired ones until the next sweep).</summary>
     public int Count => _entries.Count;
@@ -74,8 +75,7 @@ public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, T
     /// <summary>Forgets expired tokens, at most once per cache lifetime (and whenever the cache is full).</summary>
     private void SweepIfDue(DateTime now)
     {
-        var due = Interlocked.Read(ref _nextSweepTicks);
-        if ((now.Ticks < due && _entries.Count < capacity) || Interlocked.CompareExchange(ref _nextSweepTicks, now.Ticks + lifetime.Ticks, due) != due)
+        if (!_sweep.TryPass(now.Ticks, lifetime.Ticks, force: _entries.Count >= capacity))
         {
             return;
         }
