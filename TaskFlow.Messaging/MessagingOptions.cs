@@ -22,6 +22,16 @@ public sealed class MessagingOptions
     [Range(1, 1000)]
     public int OutboxBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How many documents a MongoDB outbox relay publishes at once (each document's own events stay in order). A
+    /// publish waits for the broker's confirm (a few ms idle, 30 ms and more when the broker's disk is busy), so the
+    /// relay's rate is about this many documents per confirm round trip: 8 capped it near 200 events/s on the 2-core
+    /// machine, and events queued in the outbox for up to 1.5 s at that rate (docs/BENCHMARKS.md, the event stages).
+    /// The channel's confirm tracking allows 128 outstanding publishes.
+    /// </summary>
+    [Range(1, 128)]
+    public int OutboxConcurrentDocuments { get; set; } = 64;
+
     /// <summary>First back-off after a failed publish; doubles per attempt up to <see cref="OutboxMaxBackoff"/>.</summary>
     public TimeSpan OutboxInitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 

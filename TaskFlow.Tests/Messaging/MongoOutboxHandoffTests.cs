@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Publishing;
 using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Outbox.MongoDB;
 using TaskFlow.Tests.Infrastructure;
@@ -17,7 +20,8 @@ namespace TaskFlow.Tests.Messaging;
 /// with the driver's <see cref="CommandStartedEvent"/>s counted per collection: a handed-off insert costs two MongoDB
 /// commands (the insert and one findAndModify), not four (insert, find, findAndModify claim, update); a leased
 /// document whose hand-off never happened (the writer's process stopped) is left alone until its lease expires and
-/// then published by the sweep.
+/// then published by the sweep; handed documents are published concurrently up to
+/// <see cref="MessagingOptions.OutboxConcurrentDocuments"/> (each waits for its broker confirm).
 /// </summary>
 [Collection(DistributedAppCollection.Name)]
 [Trait("Category", "Distributed")]
@@ -92,6 +96,80 @@ public sealed class MongoOutboxHandoffTests(TaskFlowAppFixture fixture)
         Assert.Equal(0, relay.HandedOff);
     }
 
+    [Fact]
+    public async Task Handed_documents_are_published_concurrently_up_to_the_configured_limit()
+    {
+        const int limit = 16;
+        const int documents = 40;
+        var publisher = new GatedPublisher();
+        await using var relayHost = await StartAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30), publisher, limit);
+        var (host, collection, _, collectionName) = relayHost;
+        var relay = host.Services.GetRequiredKeyedService<MongoOutboxRelay>(collectionName);
+        var handoff = host.Services.GetRequiredKeyedService<MongoOutboxHandoff>(collectionName);
+        await WaitUntilAsync(() => relay.Rounds >= 1, "the relay's first sweep");
+        try
+        {
+            for (var i = 0; i < documents; i++)
+            {
+                var id = $"doc-{i}";
+                IReadOnlyList<BsonDocument> events = [Staged(id)];
+                Assert.True(await handoff.InsertAsync(collection, new BsonDocument { { "_id", id }, { PendingEvent.FieldName, new BsonArray(events) } }, id, events, CancellationToken.None));
+            }
+
+            // Every publish waits (an unconfirmed broker round trip): the relay must have the limit in flight, no more.
+            await WaitUntilAsync(() => publisher.InFlight == limit, $"{limit} publishes in flight at once");
+            await Task.Delay(300);
+            Assert.Equal(limit, publisher.MaxInFlight);
+        }
+        finally
+        {
+            publisher.Release.TrySetResult();
+        }
+
+        await WaitUntilAsync(() => relay.HandedOff >= documents && handoff.Outstanding == 0, "every handed document published");
+        Assert.Equal(documents, publisher.Published);
+        Assert.Equal(limit, publisher.MaxInFlight);
+        Assert.Equal(0, await collection.Find(Builders<BsonDocument>.Filter.SizeGt(PendingEvent.FieldName, 0)).CountDocumentsAsync());
+    }
+
+    /// <summary>A publisher whose every publish waits until the test releases them, counting how many wait at once.</summary>
+    private sealed class GatedPublisher : IIntegrationEventPublisher
+    {
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _published;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public int Published => Volatile.Read(ref _published);
+
+        public async Task PublishAsync(CloudEvent envelope, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                await Release.Task.WaitAsync(cancellationToken);
+                Interlocked.Increment(ref _published);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        public Task PublishAsync<TEvent>(TEvent data, string subject, CancellationToken cancellationToken) where TEvent : class, IIntegrationEvent =>
+            throw new NotSupportedException();
+    }
+
     private static BsonDocument Staged(string id) =>
         PendingEvent.Create(new TaskDeleted(Guid.NewGuid(), Guid.NewGuid(), null, "Handed", Guid.NewGuid(), 1, DateTimeOffset.UtcNow), $"docs/{id}").ToBson();
 
@@ -101,7 +179,7 @@ public sealed class MongoOutboxHandoffTests(TaskFlowAppFixture fixture)
         return document is not null && document.TryGetValue(PendingEvent.FieldName, out var pending) ? pending.AsBsonArray.Count : 0;
     }
 
-    private async Task<RelayHost> StartAsync(TimeSpan pollInterval, TimeSpan leaseDuration)
+    private async Task<RelayHost> StartAsync(TimeSpan pollInterval, TimeSpan leaseDuration, IIntegrationEventPublisher? publisher = null, int? concurrentDocuments = null)
     {
         var collectionName = "handoff_" + Guid.NewGuid().ToString("N")[..8];
         var commands = new ConcurrentQueue<string>();
@@ -123,7 +201,17 @@ public sealed class MongoOutboxHandoffTests(TaskFlowAppFixture fixture)
             ["ConnectionStrings:rabbitmq"] = await fixture.GetConnectionStringAsync("rabbitmq"),
             ["Messaging:OutboxPollInterval"] = pollInterval.ToString(),
         });
+        if (concurrentDocuments is int concurrent)
+        {
+            builder.Configuration["Messaging:OutboxConcurrentDocuments"] = concurrent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Services.AddSingleton(database);
+        if (publisher is not null)
+        {
+            builder.Services.AddSingleton(publisher);
+        }
+
         builder.AddIntegrationEventPublisher();
         builder.AddMongoOutboxRelay(collectionName, outbox => outbox.LeaseDuration = leaseDuration);
         var host = builder.Build();

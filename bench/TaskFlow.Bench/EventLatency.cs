@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace TaskFlow.Bench;
 
 /// <summary>Task saved → notification pushed on the assignee's SSE stream, through the gateway, at a steady rate.</summary>
-internal sealed record EventLatencyResult(int Rate, int Created, int Received, int Duplicates, double P50Ms, double P99Ms, double MaxMs, int OverOneSecond);
+internal sealed record EventLatencyResult(int Rate, int Created, int Received, int Duplicates, double P50Ms, double P99Ms, double MaxMs, int OverOneSecond, string Stages);
 
 internal static class EventLatency
 {
@@ -14,6 +15,8 @@ internal static class EventLatency
     /// Open loop: task i is created at i/rate s (owner → assignee), whatever the earlier requests are doing. The latency
     /// of a task is from its <c>createdAt</c> (set by Tasks when it writes the task and its pending event) to the moment
     /// its <c>task.assigned</c>/<c>task.created</c> notification arrives on the assignee's stream (both clocks this machine's).
+    /// Each POST starts its own trace (<c>traceparent</c>), so the latency also splits into stages from the spans the
+    /// services export (<see cref="StageBreakdown"/>).
     /// </summary>
     public static async Task<EventLatencyResult> RunAsync(BenchSystem system, BenchUser owner, BenchUser assignee, int rate, TimeSpan duration)
     {
@@ -29,6 +32,7 @@ internal static class EventLatency
 
         var count = (int)(rate * duration.TotalSeconds);
         var created = new ConcurrentDictionary<string, DateTime>();
+        var traces = new ConcurrentDictionary<string, string>();
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(count);
         for (var i = 0; i < count; i++)
@@ -42,10 +46,15 @@ internal static class EventLatency
             var title = $"latency {rate}/s #{i}";
             inFlight.Add(Task.Run(async () =>
             {
-                using var post = await posts.PostAsJsonAsync("/tasks", new { title, assigneeId = assignee.Id });
+                var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                using var message = new HttpRequestMessage(HttpMethod.Post, "/tasks") { Content = JsonContent.Create(new { title, assigneeId = assignee.Id }) };
+                message.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
+                using var post = await posts.SendAsync(message);
                 post.EnsureSuccessStatusCode();
                 var task = await post.Content.ReadFromJsonAsync<JsonElement>();
-                created[task.GetProperty("id").GetString()!] = task.GetProperty("createdAt").GetDateTime().ToUniversalTime();
+                var id = task.GetProperty("id").GetString()!;
+                traces[id] = traceId;
+                created[id] = task.GetProperty("createdAt").GetDateTime().ToUniversalTime();
             }));
         }
 
@@ -68,7 +77,46 @@ internal static class EventLatency
             .ToArray();
         var duplicates = created.Keys.Sum(id => arrivals.TryGetValue(id, out var seen) ? Math.Max(0, seen.Count - 1) : 0);
         return new EventLatencyResult(rate, created.Count, latencies.Length, duplicates, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-            latencies.Length == 0 ? double.NaN : latencies[^1], latencies.Count(l => l > 1000));
+            latencies.Length == 0 ? double.NaN : latencies[^1], latencies.Count(l => l > 1000),
+            StageBreakdown(system.Telemetry, created, traces, arrivals));
+    }
+
+    /// <summary>
+    /// Where the time between <c>createdAt</c> and the push went, p50/p99 per stage over the tasks whose relay and
+    /// Notifier spans arrived: outbox (saved → the relay picks the event up), publish (the relay span: publish and
+    /// broker confirm), queue (relay done → the Notifier starts processing it: broker, prefetch, earlier batches),
+    /// consume (the Notifier's process span: its batch's transaction) and push (processed → on the stream: the
+    /// commit, NOTIFY, the stream's write through the gateway).
+    /// </summary>
+    private static string StageBreakdown(OtlpTraceReceiver telemetry, ConcurrentDictionary<string, DateTime> created,
+        ConcurrentDictionary<string, string> traces, ConcurrentDictionary<string, ConcurrentBag<DateTime>> arrivals)
+    {
+        var wanted = traces.Values.ToHashSet();
+        var spans = telemetry.Spans.Where(s => wanted.Contains(s.TraceId)).ToLookup(s => s.TraceId);
+        string[] names = ["outbox", "publish", "queue", "consume", "push"];
+        var stages = names.ToDictionary(n => n, _ => new List<double>());
+        foreach (var (id, traceId) in traces)
+        {
+            var relay = spans[traceId].Where(s => s.Service == "tasks" && s.Name.EndsWith(" relay", StringComparison.Ordinal)).MinBy(s => s.StartUtc);
+            var process = spans[traceId].Where(s => s.Service == "notifier" && s.Name.EndsWith(" process", StringComparison.Ordinal)).MinBy(s => s.StartUtc);
+            if (relay is null || process is null || !arrivals.TryGetValue(id, out var seen) || !created.TryGetValue(id, out var at))
+            {
+                continue;
+            }
+
+            stages["outbox"].Add((relay.StartUtc - at).TotalMilliseconds);
+            stages["publish"].Add((relay.EndUtc - relay.StartUtc).TotalMilliseconds);
+            stages["queue"].Add((process.StartUtc - relay.EndUtc).TotalMilliseconds);
+            stages["consume"].Add((process.EndUtc - process.StartUtc).TotalMilliseconds);
+            stages["push"].Add((seen.Min() - process.EndUtc).TotalMilliseconds);
+        }
+
+        var count = stages["outbox"].Count;
+        return $"stages p50/p99 over {count} traced: " + string.Join(", ", names.Select(n =>
+        {
+            var sorted = stages[n].Order().ToArray();
+            return $"{n} {Percentile(sorted, 0.50):0}/{Percentile(sorted, 0.99):0} ms";
+        }));
     }
 
     private static async Task ReadAsync(HttpResponseMessage response, ConcurrentDictionary<string, ConcurrentBag<DateTime>> arrivals, CancellationToken cancellationToken)

@@ -12,14 +12,14 @@ using Microsoft.Extensions.Logging;
 namespace TaskFlow.Bench;
 
 /// <summary>One span as exported over OTLP: enough to count traces and spans.</summary>
-internal sealed record ReceivedSpan(string Service, string TraceId, bool IsRoot, string Name, DateTime StartUtc);
+internal sealed record ReceivedSpan(string Service, string TraceId, bool IsRoot, string Name, DateTime StartUtc, DateTime EndUtc);
 
 /// <summary>One log record of Warning level or above as exported over OTLP (category = the instrumentation scope).</summary>
 internal sealed record ReceivedLog(string Service, string Category, int Severity, string Message, DateTime TimeUtc);
 
 /// <summary>
 /// A minimal OTLP/HTTP (protobuf) receiver the services export to during the benchmark (instead of a dashboard):
-/// it decodes just the fields it counts (service.name, trace id, parent span id, name, start time) with a small
+/// it decodes just the fields it counts (service.name, trace id, parent span id, name, start and end time) with a small
 /// protobuf reader, keeps log records of Warning level and above, and discards metrics.
 /// </summary>
 internal sealed class OtlpTraceReceiver : IAsyncDisposable
@@ -249,12 +249,13 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
         return "";
     }
 
-    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; fixed64 start_time_unix_nano = 7; }
+    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; }
     private static ReceivedSpan DecodeSpan(string service, ReadOnlySpan<byte> span)
     {
         string traceId = "", name = "";
         var isRoot = true;
         var start = DateTime.MinValue;
+        var end = DateTime.MinValue;
         var reader = new ProtoReader(span);
         while (reader.Next(out var field, out var value, out var fixed64))
         {
@@ -272,10 +273,13 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
                 case 7:
                     start = DateTime.UnixEpoch.AddTicks((long)(fixed64 / 100));
                     break;
+                case 8:
+                    end = DateTime.UnixEpoch.AddTicks((long)(fixed64 / 100));
+                    break;
             }
         }
 
-        return new ReceivedSpan(service, traceId, isRoot, name, start);
+        return new ReceivedSpan(service, traceId, isRoot, name, start, end);
     }
 
     /// <summary>Walks the fields of one protobuf message: varints, fixed64/32 and length-delimited values.</summary>

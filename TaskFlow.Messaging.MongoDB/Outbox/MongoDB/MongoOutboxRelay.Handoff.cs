@@ -14,7 +14,7 @@ internal sealed partial class MongoOutboxRelay
         {
             await Parallel.ForEachAsync(
                 handoff.Reader.ReadAllAsync(stoppingToken),
-                new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDocuments, CancellationToken = stoppingToken },
+                new ParallelOptions { MaxDegreeOfParallelism = options.OutboxConcurrentDocuments, CancellationToken = stoppingToken },
                 async (document, ct) =>
                 {
                     try

@@ -23,7 +23,6 @@ internal sealed partial class MongoOutboxRelay(
 {
     public const string FailedEventsField = "failedEvents";
     private const string PendingCreatedAt = PendingEvent.FieldName + ".createdAt";
-    private const int MaxParallelDocuments = 8;
 
     private readonly IMongoCollection<BsonDocument> _collection = database.GetCollection<BsonDocument>(collectionName);
     private int _rounds;
@@ -109,7 +108,7 @@ internal sealed partial class MongoOutboxRelay(
         var brokerFailed = 0;
         await Parallel.ForEachAsync(
             candidates,
-            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDocuments, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.OutboxConcurrentDocuments, CancellationToken = cancellationToken },
             async (candidate, ct) =>
             {
                 if (Volatile.Read(ref brokerFailed) == 0 && await PublishDocumentAsync(candidate["_id"], now, unleased, ct))
