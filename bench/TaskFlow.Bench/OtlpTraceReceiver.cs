@@ -148,11 +148,12 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
         }
     }
 
-    // LogRecord { fixed64 time_unix_nano = 1; SeverityNumber severity_number = 2; AnyValue body = 5; fixed64 observed_time_unix_nano = 11; }
+    // LogRecord { fixed64 time_unix_nano = 1; SeverityNumber severity_number = 2; AnyValue body = 5; repeated KeyValue attributes = 6; fixed64 observed_time_unix_nano = 11; }
     private static ReceivedLog DecodeLog(string service, string category, ReadOnlySpan<byte> record)
     {
         var severity = 0;
         var message = "";
+        var exception = "";
         var time = DateTime.MinValue;
         var reader = new ProtoReader(record);
         while (reader.Next(out var field, out var value, out var number))
@@ -176,10 +177,20 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
                     }
 
                     break;
+                case 6:
+                    // KeyValue { string key = 1; AnyValue value = 2; }: the exception (exception.type, .message), so
+                    // that a failed test names what was thrown.
+                    var (key, text) = KeyValueText(value);
+                    if (key is "exception.type" or "exception.message" && text is not null)
+                    {
+                        exception = exception.Length == 0 ? text : $"{exception}: {text}";
+                    }
+
+                    break;
             }
         }
 
-        return new ReceivedLog(service, category, severity, message, time);
+        return new ReceivedLog(service, category, severity, exception.Length == 0 ? message : $"{message} [{exception}]", time);
     }
 
     // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
@@ -208,45 +219,46 @@ internal sealed class OtlpTraceReceiver : IAsyncDisposable
         }
     }
 
-    // Resource { repeated KeyValue attributes = 1; } KeyValue { string key = 1; AnyValue value = 2; } AnyValue { string string_value = 1; }
+    // Resource { repeated KeyValue attributes = 1; }
     private static string ServiceName(ReadOnlySpan<byte> resource)
     {
         var reader = new ProtoReader(resource);
         while (reader.Next(out var field, out var attribute))
         {
-            if (field != 1)
-            {
-                continue;
-            }
-
-            string? key = null, text = null;
-            var kv = new ProtoReader(attribute);
-            while (kv.Next(out var kvField, out var kvValue))
-            {
-                if (kvField == 1)
-                {
-                    key = System.Text.Encoding.UTF8.GetString(kvValue);
-                }
-                else if (kvField == 2)
-                {
-                    var any = new ProtoReader(kvValue);
-                    while (any.Next(out var anyField, out var anyValue))
-                    {
-                        if (anyField == 1)
-                        {
-                            text = System.Text.Encoding.UTF8.GetString(anyValue);
-                        }
-                    }
-                }
-            }
-
-            if (key == "service.name" && text is not null)
+            if (field == 1 && KeyValueText(attribute) is ("service.name", { } text))
             {
                 return text;
             }
         }
 
         return "";
+    }
+
+    // KeyValue { string key = 1; AnyValue value = 2; } AnyValue { string string_value = 1; }: the key and the string value.
+    private static (string? Key, string? Text) KeyValueText(ReadOnlySpan<byte> keyValue)
+    {
+        string? key = null, text = null;
+        var kv = new ProtoReader(keyValue);
+        while (kv.Next(out var kvField, out var kvValue))
+        {
+            if (kvField == 1)
+            {
+                key = System.Text.Encoding.UTF8.GetString(kvValue);
+            }
+            else if (kvField == 2)
+            {
+                var any = new ProtoReader(kvValue);
+                while (any.Next(out var anyField, out var anyValue))
+                {
+                    if (anyField == 1)
+                    {
+                        text = System.Text.Encoding.UTF8.GetString(anyValue);
+                    }
+                }
+            }
+        }
+
+        return (key, text);
     }
 
     // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; }

@@ -151,4 +151,28 @@ internal static class ProcessCpu
 
     public static Dictionary<string, double> Since(Dictionary<string, double> before, IReadOnlyList<string> markers) =>
         Snapshot(markers).ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key));
+
+    /// <summary>
+    /// Waits until this run's processes (services and backing servers) together use less than
+    /// <paramref name="cores"/> of a core for two seconds in a row, i.e. the work a load left behind (relaying,
+    /// consuming, storing, pushing) is done; at most <paramref name="limit"/>. Returns how long it waited.
+    /// </summary>
+    public static async Task<TimeSpan> WaitUntilQuietAsync(IReadOnlyList<string> markers, double cores, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = Snapshot(markers);
+        var lastAt = clock.Elapsed;
+        var quietSeconds = 0;
+        while (quietSeconds < 2 && clock.Elapsed < limit)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = Snapshot(markers);
+            var at = clock.Elapsed;
+            var used = now.Sum(p => p.Value - last.GetValueOrDefault(p.Key)) / (at - lastAt).TotalSeconds;
+            (last, lastAt) = (now, at);
+            quietSeconds = used < cores ? quietSeconds + 1 : 0;
+        }
+
+        return clock.Elapsed;
+    }
 }

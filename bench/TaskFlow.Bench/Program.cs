@@ -124,7 +124,7 @@ if (args.Contains("--events-only"))
 {
     // The write path warm, as after the POST rows of a full run.
     await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript);
-    await Task.Delay(TimeSpan.FromSeconds(5));
+    await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60));
     await EventLatencyRowsAsync();
     table.Print();
     table.PrintTargets();
@@ -179,17 +179,18 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
 
 // Warm-up, like the GET rows: the write path's code compiled at its final tier, pools and thread pools grown; then drained.
 await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(5), owner.Token, postScript);
-await Task.Delay(TimeSpan.FromSeconds(5));
+await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60));
 var cpuBefore = ProcessCpu.Snapshot(markers);
 var post = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, postSeconds, owner.Token, postScript);
-await Task.Delay(TimeSpan.FromSeconds(5)); // events relayed, consumed, stored and pushed
+// Until every event of the run is relayed, consumed, stored and pushed: the machine back to near idle (< 0.3 of a core).
+var drained = await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(120));
 var cpu = ProcessCpu.Since(cpuBefore, markers);
 table.Add($"POST /tasks, gateway, {connections} connections", post);
 var createdTasks = Math.Max(1, post.Requests - post.Errors);
 var serviceCpuMs = ProcessCpu.Services.Sum(s => cpu[s]) * 1000 / createdTasks;
 table.AddText($"CPU per created task (TaskFlow services + stand-in, /proc, {postSeconds.TotalSeconds:0} s run)", $"{serviceCpuMs:0.00} ms",
     $"{serviceCpuMs / 5.0:0.0}× the 5 ms target",
-    $"with PostgreSQL, Redis and RabbitMQ {cpu.Values.Sum() * 1000 / createdTasks:0.00} ms: "
+    $"counted until quiet, {drained.TotalSeconds:0} s after the load; with PostgreSQL, Redis and RabbitMQ {cpu.Values.Sum() * 1000 / createdTasks:0.00} ms: "
     + string.Join(", ", cpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value * 1000 / createdTasks:0.00}")));
 table.Target("CPU per created task, all service processes (stand-in included)", $"{serviceCpuMs:0.00} ms", "≤ 5 ms", serviceCpuMs <= 5);
 table.Target($"POST /tasks via the gateway, c{connections}", $"{post.RequestsPerSecond:N0}/s, p99 {post.P99Ms:0} ms", "≥ 500/s, p99 ≤ 50 ms",
@@ -203,7 +204,7 @@ if (args.Contains("--post-only"))
 
 var post32 = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), 32, seconds, owner.Token, postScript);
 table.Add("POST /tasks, gateway, 32 connections", post32);
-await Task.Delay(TimeSpan.FromSeconds(5)); // drained before the next row
+await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60)); // drained before the next row
 
 if (args.Contains("--profile"))
 {
