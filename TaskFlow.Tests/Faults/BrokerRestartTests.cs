@@ -81,3 +81,11 @@ public sealed class BrokerRestartTests : IDisposable
         }
     }
 }
+
+/// <summary>
+/// Runs after the parallel collections, alone: its two broker boots (Erlang, several CPU-seconds each) next to the
+/// distributed tests' AppHost starting a dozen services on 2 cores starved those services for seconds, and their
+/// first Redis connections timed out (<see cref="CleanStartLogTests"/>).
+/// </summary>
+[CollectionDefinition(BrokerRestartTests.Name, DisableParallelization = true)]
+public sealed class BrokerRestartCollection;
