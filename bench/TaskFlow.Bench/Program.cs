@@ -198,6 +198,12 @@ table.Target($"POST /tasks via the gateway, c{connections}", $"{post.RequestsPer
 
 if (args.Contains("--post-only"))
 {
+    if (args.Contains("--profile"))
+    {
+        await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () =>
+            Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript));
+    }
+
     table.Print();
     return 0;
 }
