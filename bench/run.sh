@@ -2,7 +2,7 @@
 # The TaskFlow benchmark, one command: builds Release, starts the whole system once in local mode, and prints one
 # table (hello, Tasks direct, nginx, gateway, POST /tasks, login, event latency at 20/50/200 tasks/s, CPU per created
 # task, spans per created task, idle traces and CPU), every row measured side by side in the same run.
-# Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile (dotnet-trace, see docs/BENCHMARKS.md)] [--startup-only] [--post-only] [--get-only] [--events-only] [--env KEY=VALUE (every service)] [--notifier-stage] [--webhooks-stage]
+# Usage: bench/run.sh [--seconds 10] [--connections 16] [--idle-seconds 60] [--profile (dotnet-trace, see docs/BENCHMARKS.md)] [--startup-only] [--post-only] [--get-only] [--events-only] [--env KEY=VALUE (every service)] [--notifier-stage] [--webhooks-stage] [--schema-stage]
 # On a machine shared with other work, run it through the CPU slot: /work/slot bench/run.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

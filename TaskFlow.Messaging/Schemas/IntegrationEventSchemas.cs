@@ -8,7 +8,15 @@ namespace TaskFlow.Messaging.Schemas;
 /// </summary>
 public static class IntegrationEventSchemas
 {
-    private static readonly EvaluationOptions Options = new()
+    // Every event is checked with the flag output (valid or not, no per-keyword details: the cheap path every
+    // publish and consume takes); only an invalid one is evaluated again with the list output for its errors.
+    private static readonly EvaluationOptions Check = new()
+    {
+        OutputFormat = OutputFormat.Flag,
+        RequireFormatValidation = true,
+    };
+
+    private static readonly EvaluationOptions Explain = new()
     {
         OutputFormat = OutputFormat.List,
         RequireFormatValidation = true,
@@ -33,11 +41,12 @@ public static class IntegrationEventSchemas
             return new SchemaValidationResult(false, [$"Unknown event type '{eventType}'."]);
         }
 
-        var result = schema.Evaluate(data, Options);
-        if (result.IsValid)
+        if (schema.Evaluate(data, Check).IsValid)
         {
             return SchemaValidationResult.Valid;
         }
+
+        var result = schema.Evaluate(data, Explain);
 
         var errors = new List<string>();
         foreach (var detail in (result.Details ?? []).Append(result))

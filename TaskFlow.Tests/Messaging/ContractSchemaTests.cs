@@ -93,6 +93,22 @@ public sealed class ContractSchemaTests
     }
 
     [Fact]
+    public void An_invalid_event_is_explained_by_location_and_keyword()
+    {
+        // Valid events take the cheap flag evaluation; an invalid one is evaluated again for its errors.
+        var evt = new TaskCreated(Guid.NewGuid(), Guid.NewGuid(), null, "Title", "todo", Guid.NewGuid(), 1, DateTimeOffset.UtcNow);
+        var node = JsonSerializer.SerializeToNode(evt, IntegrationEventEnvelope.SerializerOptions)!.AsObject();
+        node["version"] = "three";
+        node.Remove("title");
+
+        var result = IntegrationEventSchemas.Validate(EventTypes.TaskCreated, ToElement(node));
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.StartsWith("/version (type)", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Contains("(required)", StringComparison.Ordinal) && e.Contains("title", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void User_schema_rejects_an_unknown_role_and_comment_schema_rejects_a_long_excerpt()
     {
         var user = JsonSerializer.SerializeToNode(new UserRegistered(Guid.NewGuid(), "a@b.c", "A", ["root"], DateTimeOffset.UtcNow), IntegrationEventEnvelope.SerializerOptions)!;

@@ -1,7 +1,7 @@
 // The TaskFlow benchmark: one run, one table. Builds nothing itself (bench/run.sh builds Release first), starts the
 // system once in local mode (BenchSystem), and measures every row side by side in that run with wrk and the harness's
 // own clients. Usage: bench/run.sh [--seconds 10] [--post-seconds 60] [--connections 16] [--idle-seconds 60] [--profile]
-// [--post-only] [--get-only] [--events-only] [--startup-only] [--notifier-stage] [--webhooks-stage] [--env KEY=VALUE ...]. The targets of issue 27 are checked at the end.
+// [--post-only] [--get-only] [--events-only] [--startup-only] [--notifier-stage] [--webhooks-stage] [--schema-stage] [--env KEY=VALUE ...]. The targets of issue 27 are checked at the end.
 using System.Globalization;
 using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
@@ -11,6 +11,12 @@ using TaskFlow.Bench;
 if (args is ["hello", var helloPort])
 {
     await HelloServer.RunAsync(int.Parse(helloPort, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args.Contains("--schema-stage"))
+{
+    SchemaValidationStage.Run();
     return 0;
 }
 
