@@ -129,8 +129,8 @@ var postScript = $$"""
 if (args.Contains("--events-only"))
 {
     // The write path warm, as after the POST rows of a full run.
-    await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript);
-    await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60));
+    await PostLoadAsync(connections, TimeSpan.FromSeconds(10));
+    await DrainAsync(TimeSpan.FromSeconds(60));
     await EventLatencyRowsAsync();
     table.Print();
     table.PrintTargets();
@@ -184,12 +184,12 @@ await using (var nginx = await Nginx.StartAsync(system.Endpoint("tasks")))
 }
 
 // Warm-up, like the GET rows: the write path's code compiled at its final tier, pools and thread pools grown; then drained.
-await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(5), owner.Token, postScript);
-await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60));
+await PostLoadAsync(connections, TimeSpan.FromSeconds(5));
+await DrainAsync(TimeSpan.FromSeconds(60));
 var cpuBefore = ProcessCpu.Snapshot(markers);
-var post = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, postSeconds, owner.Token, postScript);
-// Until every event of the run is relayed, consumed, stored and pushed: the machine back to near idle (< 0.3 of a core).
-var drained = await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(120));
+var post = await PostLoadAsync(connections, postSeconds);
+// Until every event of the run is relayed, consumed, stored and pushed.
+var drained = await DrainAsync(TimeSpan.FromSeconds(120));
 var cpu = ProcessCpu.Since(cpuBefore, markers);
 table.Add($"POST /tasks, gateway, {connections} connections", post);
 var createdTasks = Math.Max(1, post.Requests - post.Errors);
@@ -206,22 +206,20 @@ if (args.Contains("--post-only"))
 {
     if (args.Contains("--profile"))
     {
-        await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () =>
-            Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript));
+        await ProfilePostAsync();
     }
 
     table.Print();
     return 0;
 }
 
-var post32 = await Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), 32, seconds, owner.Token, postScript);
+var post32 = await PostLoadAsync(32, seconds);
 table.Add("POST /tasks, gateway, 32 connections", post32);
-await ProcessCpu.WaitUntilQuietAsync(markers, 0.3, TimeSpan.FromSeconds(60)); // drained before the next row
+await DrainAsync(TimeSpan.FromSeconds(60)); // drained before the next row
 
 if (args.Contains("--profile"))
 {
-    await Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () =>
-        Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), connections, TimeSpan.FromSeconds(10), owner.Token, postScript));
+    await ProfilePostAsync();
 }
 
 // Login through the gateway (password hashing is the point of this row).
@@ -290,6 +288,16 @@ int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and 
     ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
 string TextOption(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+// POST /tasks through the gateway with wrk (the Lua body above).
+Task<LoadResult> PostLoadAsync(int clients, TimeSpan duration) =>
+    Wrk.RunAsync(new Uri(system.Endpoint("gateway"), "/tasks"), clients, duration, owner.Token, postScript);
+
+// Until the work a load left behind is done: this run's processes under 0.3 of a core for 2 s (at most the limit).
+Task<TimeSpan> DrainAsync(TimeSpan limit) => ProcessCpu.WaitUntilQuietAsync(markers, 0.3, limit);
+
+// Every service sampled by dotnet-trace under 10 s of the POST load.
+Task ProfilePostAsync() => Profiler.ProfileAsync(markers, TimeSpan.FromSeconds(12), () => PostLoadAsync(connections, TimeSpan.FromSeconds(10)));
 
 // Event latency, task saved → notification on the assignee's SSE stream, through the gateway (after a short warm-up).
 async Task EventLatencyRowsAsync()
