@@ -177,6 +177,63 @@ public sealed class IndexTests(MongoFixture fixture)
     }
 
     [Fact]
+    public async Task Updates_keep_every_index_in_step_with_the_stored_document()
+    {
+        var c = _db.GetCollection<BsonDocument>("updates");
+        await c.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(D("{a: 1}"), new CreateIndexOptions { Unique = true }));
+        await c.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(D("{b: 1}"), new CreateIndexOptions { Unique = true }));
+        await c.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(D("{tags: 1, a: 1}")));
+        await c.InsertManyAsync([D("{_id: 1, a: 1, b: 'x', tags: ['p', 'q'], n: 0}"), D("{_id: 2, a: 2, b: 'y', tags: ['r'], n: 0}")]);
+
+        async Task<(int[] Ids, BsonDocument[] Docs, int Examined)> Lookup(string filter)
+        {
+            var docs = await c.Find(D(filter)).Sort(D("{_id: 1}")).ToListAsync();
+            var explain = await _db.RunCommandAsync<BsonDocument>(new BsonDocument
+            {
+                { "explain", new BsonDocument { { "find", "updates" }, { "filter", D(filter) } } },
+                { "verbosity", "executionStats" },
+            });
+            return (docs.Select(d => d["_id"].ToInt32()).ToArray(), docs.ToArray(), explain["executionStats"]["totalDocsExamined"].ToInt32());
+        }
+
+        // no indexed field changes: every index still finds the document, at its new version
+        await c.UpdateOneAsync(D("{_id: 1}"), D("{$set: {n: 1}}"));
+        var byA = await Lookup("{a: 1}");
+        Assert.Equal(new[] { 1 }, byA.Ids);
+        Assert.Equal(1, byA.Docs[0]["n"].ToInt32());
+        Assert.Equal(1, byA.Examined);
+        Assert.Equal(1, (await Lookup("{tags: 'q'}")).Docs[0]["n"].ToInt32());
+
+        // an indexed field changes: the old key is gone (and free again), the new one found through the index
+        await c.UpdateOneAsync(D("{_id: 1}"), D("{$set: {a: 10}}"));
+        Assert.Empty((await Lookup("{a: 1}")).Ids);
+        var moved = await Lookup("{a: 10}");
+        Assert.Equal(new[] { 1 }, moved.Ids);
+        Assert.Equal(1, moved.Examined);
+        await c.InsertOneAsync(D("{_id: 3, a: 1, b: 'z', tags: []}"));
+
+        // a multikey field changes
+        await c.FindOneAndUpdateAsync(D("{_id: 1}"), D("{$set: {tags: ['s']}}"));
+        Assert.Empty((await Lookup("{tags: 'p'}")).Ids);
+        Assert.Equal(new[] { 1 }, (await Lookup("{tags: 's'}")).Ids);
+
+        // an update that breaks a second unique index changes nothing, not even the first index it touched
+        var dup = await Assert.ThrowsAsync<MongoWriteException>(() => c.UpdateOneAsync(D("{_id: 2}"), D("{$set: {a: 20, b: 'x'}}")));
+        Assert.Equal(11000, dup.WriteError.Code);
+        Assert.Equal(new[] { 2 }, (await Lookup("{a: 2}")).Ids);
+        Assert.Empty((await Lookup("{a: 20}")).Ids);
+        Assert.Equal(new[] { 2 }, (await Lookup("{b: 'y'}")).Ids);
+        await c.InsertOneAsync(D("{_id: 4, a: 20, b: 'w', tags: []}"));
+
+        // the same number as another type is a new key to store, and still the same value to a unique index
+        await c.UpdateOneAsync(D("{_id: 2}"), D("{$set: {a: 2.0}}"));
+        var asDouble = await Lookup("{a: 2}");
+        Assert.Equal(new[] { 2 }, asDouble.Ids);
+        Assert.Equal(BsonType.Double, asDouble.Docs[0]["a"].BsonType);
+        Assert.Equal(11000, (await Assert.ThrowsAsync<MongoWriteException>(() => c.InsertOneAsync(D("{_id: 5, a: 2, b: 'v'}")))).WriteError.Code);
+    }
+
+    [Fact]
     public async Task StandInStats_counts_documents_examined()
     {
         // standInStats is the stand-in's own command: always asked of the stand-in, also in real-MongoDB mode.

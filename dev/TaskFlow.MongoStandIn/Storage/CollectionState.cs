@@ -249,27 +249,38 @@ internal sealed class CollectionState
         return doc;
     }
 
+    /// <summary>
+    /// Stores a new version of a record. Only the indexes whose keys differ between the versions are touched: an update
+    /// usually changes a few fields (the outbox relay's clear only <c>pendingEvents</c> and the lease), and every index
+    /// entry rewritten costs a sorted-set removal and insertion. Uniqueness is checked before anything changes.
+    /// </summary>
     public void Replace(long recordId, BsonDocument newDoc, List<Task> durability)
     {
         var old = _records[recordId];
+        List<(IndexState Index, List<BsonValue[]> Old, List<BsonValue[]> New)>? changed = null;
         foreach (var index in _indexes)
         {
-            var dup = index.FindDuplicate(newDoc, recordId);
+            var oldKeys = index.KeysOf(old);
+            var newKeys = index.KeysOf(newDoc);
+            if (IndexState.SameKeys(oldKeys, newKeys))
+            {
+                continue;
+            }
+
+            var dup = index.FindDuplicate(newKeys, recordId);
             if (dup is not null)
             {
                 throw index.DuplicateError(Ns, dup);
             }
-        }
 
-        foreach (var index in _indexes)
-        {
-            index.Remove(recordId, old);
+            (changed ??= []).Add((index, oldKeys, newKeys));
         }
 
         _records[recordId] = newDoc;
-        foreach (var index in _indexes)
+        foreach (var (index, oldKeys, newKeys) in changed ?? [])
         {
-            index.Add(recordId, newDoc);
+            index.RemoveKeys(recordId, oldKeys);
+            index.AddKeys(recordId, newKeys);
         }
 
         AppendJournal(new BsonDocument { { "op", "u" }, { "db", Database }, { "c", Name }, { "doc", newDoc } }, durability);

@@ -242,9 +242,11 @@ internal sealed class IndexState
     /// <summary>Whether any document ever produced several keys (an array in an indexed field).</summary>
     public bool Multikey { get; private set; }
 
-    public void Add(long recordId, BsonDocument doc)
+    public void Add(long recordId, BsonDocument doc) => AddKeys(recordId, KeysOf(doc));
+
+    /// <summary>Adds the entries of keys computed by <see cref="KeysOf"/> for the record's document.</summary>
+    public void AddKeys(long recordId, List<BsonValue[]> keys)
     {
-        var keys = KeysOf(doc);
         if (keys.Count > 1 || keys.Any(k => k.Any(v => v.BsonType == BsonType.Undefined)))
         {
             Multikey = true;
@@ -256,25 +258,64 @@ internal sealed class IndexState
         }
     }
 
-    public void Remove(long recordId, BsonDocument doc)
+    public void Remove(long recordId, BsonDocument doc) => RemoveKeys(recordId, KeysOf(doc));
+
+    /// <summary>Removes the entries of keys computed by <see cref="KeysOf"/> for the record's document.</summary>
+    public void RemoveKeys(long recordId, List<BsonValue[]> keys)
     {
-        foreach (var k in KeysOf(doc))
+        foreach (var k in keys)
         {
             _entries.Remove(new IndexEntry(k, recordId));
         }
     }
 
+    /// <summary>
+    /// Whether two key lists are identical, value for value and type for type (BSON equality, not the index's order:
+    /// 1 and 1.0 sort together but are different keys to store).
+    /// </summary>
+    public static bool SameKeys(List<BsonValue[]> a, List<BsonValue[]> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            if (x.Length != y.Length)
+            {
+                return false;
+            }
+
+            for (var j = 0; j < x.Length; j++)
+            {
+                if (!x[j].Equals(y[j]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     public void Clear() => _entries.Clear();
 
     /// <summary>Returns the first key of <paramref name="doc"/> already held by another record, if any.</summary>
-    public BsonValue[]? FindDuplicate(BsonDocument doc, long selfRecordId)
+    public BsonValue[]? FindDuplicate(BsonDocument doc, long selfRecordId) =>
+        Unique ? FindDuplicate(KeysOf(doc), selfRecordId) : null;
+
+    /// <summary>Returns the first of <paramref name="keys"/> already held by another record, if any.</summary>
+    public BsonValue[]? FindDuplicate(List<BsonValue[]> keys, long selfRecordId)
     {
         if (!Unique)
         {
             return null;
         }
 
-        foreach (var k in KeysOf(doc))
+        foreach (var k in keys)
         {
             var lo = new IndexEntry(k, long.MinValue);
             var hi = new IndexEntry(k, long.MaxValue);
