@@ -188,21 +188,23 @@ internal sealed class IndexState
         Unique == other.Unique && Sparse == other.Sparse && ExpireAfterSeconds == other.ExpireAfterSeconds
         && BsonOrder.Compare(Spec.GetValue("partialFilterExpression", BsonNull.Value), other.Spec.GetValue("partialFilterExpression", BsonNull.Value)) == 0;
 
-    /// <summary>The key tuples of a document, or an empty list when the index skips it (sparse/partial).</summary>
+    /// <summary>
+    /// The key tuples of a document, or an empty list when the index skips it (sparse/partial). Runs for every index on
+    /// every write (twice on an update), so the common case, one value per field, builds its one key without more.
+    /// </summary>
     public List<BsonValue[]> KeysOf(BsonDocument doc)
     {
-        var result = new List<BsonValue[]>();
         if (IsText || (Partial is not null && !Partial.Matches(doc)))
         {
-            return result;
+            return [];
         }
 
-        var perField = new List<List<BsonValue>>();
+        var perField = new List<BsonValue>[_fields.Count];
         var anyPresent = false;
-        foreach (var parts in _fields)
+        var combinations = 1;
+        for (var f = 0; f < perField.Length; f++)
         {
-            var expanded = Paths.CollectKeyValues(doc, parts);
-
+            var expanded = Paths.CollectKeyValues(doc, _fields[f]);
             if (expanded.Count > 0)
             {
                 anyPresent = true;
@@ -212,17 +214,38 @@ internal sealed class IndexState
                 expanded.Add(BsonNull.Value);
             }
 
-            perField.Add(expanded.Distinct(BsonOrder.EqualityComparer).Select(v => v ?? BsonNull.Value).ToList());
+            if (expanded.Count > 1)
+            {
+                // an array's equal elements are one key (first occurrence kept, in the index's equality)
+                var seen = new HashSet<BsonValue>(BsonOrder.EqualityComparer);
+                expanded.RemoveAll(v => !seen.Add(v));
+            }
+
+            perField[f] = expanded;
+            combinations *= expanded.Count;
         }
 
         if (Sparse && !anyPresent)
         {
+            return [];
+        }
+
+        var result = new List<BsonValue[]>(combinations);
+        if (combinations == 1)
+        {
+            var key = new BsonValue[perField.Length];
+            for (var f = 0; f < key.Length; f++)
+            {
+                key[f] = perField[f][0];
+            }
+
+            result.Add(key);
             return result;
         }
 
         void Build(int i, BsonValue[] acc)
         {
-            if (i == perField.Count)
+            if (i == perField.Length)
             {
                 result.Add((BsonValue[])acc.Clone());
                 return;
@@ -235,7 +258,7 @@ internal sealed class IndexState
             }
         }
 
-        Build(0, new BsonValue[perField.Count]);
+        Build(0, new BsonValue[perField.Length]);
         return result;
     }
 
