@@ -7,7 +7,8 @@ namespace TaskFlow.Tasks.Infrastructure;
 /// Answers "does this user exist?" by asking the Users service (<c>GET /users/{id}</c>) through service discovery
 /// and the resilient HttpClient pipeline from ServiceDefaults, with the caller's own bearer token. Positive answers
 /// are cached briefly (users are never deleted); negative ones are not, so a user who registers a moment later can
-/// be assigned at once.
+/// be assigned at once. A positive answer another replica stored in Redis is kept in this replica's memory too, so
+/// each replica asks Redis about a user once per <see cref="TaskCacheOptions.UserExistence"/>, not on every assignment.
 /// </summary>
 public sealed partial class UserDirectory(
     HttpClient http,
@@ -19,14 +20,22 @@ public sealed partial class UserDirectory(
     /// <summary>The Users service's AppHost resource name, which service discovery resolves.</summary>
     public const string UsersService = "users";
 
-    private const HybridCacheEntryFlags ReadOnly =
-        HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
+    /// <summary>
+    /// A lookup only reads: no factory (a miss asks the Users service below, and misses are never stored) and no write
+    /// back to Redis. An answer found in Redis is kept in memory (HybridCache stores an L2 hit in L1 unless told not to).
+    /// </summary>
+    private const HybridCacheEntryFlags LookupOnly = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCacheWrite;
 
     public async Task<UserLookup> FindAsync(string userId, string? authorization, CancellationToken cancellationToken)
     {
         var key = $"user-exists:{userId}";
         var l2 = redis.IsConnected ? HybridCacheEntryFlags.None : HybridCacheEntryFlags.DisableDistributedCache;
-        var known = await cache.GetOrCreateAsync(key, static _ => ValueTask.FromResult(false), new HybridCacheEntryOptions { Flags = ReadOnly | l2 }, cancellationToken: cancellationToken);
+        var ttl = options.Value.UserExistence;
+        var known = await cache.GetOrCreateAsync(
+            key,
+            static _ => ValueTask.FromResult(false),
+            new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = LookupOnly | l2 },
+            cancellationToken: cancellationToken);
         if (known)
         {
             return UserLookup.Exists;
@@ -35,7 +44,6 @@ public sealed partial class UserDirectory(
         var answer = await AskUsersServiceAsync(userId, authorization, cancellationToken);
         if (answer == UserLookup.Exists)
         {
-            var ttl = options.Value.UserExistence;
             await cache.SetAsync(key, true, new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = l2 }, cancellationToken: cancellationToken);
         }
 
