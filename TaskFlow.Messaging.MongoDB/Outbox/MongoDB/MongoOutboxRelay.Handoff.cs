@@ -10,6 +10,7 @@ internal sealed partial class MongoOutboxRelay
 
     private async Task RunHandoffAsync(CancellationToken stoppingToken)
     {
+        var clears = RunClearsAsync(stoppingToken);
         try
         {
             await Parallel.ForEachAsync(
@@ -36,9 +37,15 @@ internal sealed partial class MongoOutboxRelay
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await clears;
     }
 
-    /// <summary>Publishes one handed document's events in order, then ONE command clears them and releases the lease.</summary>
+    /// <summary>
+    /// Publishes one handed document's events in order, then clears them and releases the lease: in a batched command
+    /// when all were published (<see cref="ClearInBatchAsync"/>), else (or when the document changed meanwhile) with ONE
+    /// findAndModify of its own, which also parks failed events and reports what remains.
+    /// </summary>
     private async Task PublishHandedAsync(MongoOutboxHandoff.HandedDocument document, CancellationToken cancellationToken)
     {
         var filter = Builders<BsonDocument>.Filter;
@@ -52,6 +59,13 @@ internal sealed partial class MongoOutboxRelay
         }
 
         var (published, failed, brokerFailed) = await PublishEventsAsync(document.Events, cancellationToken);
+        if (!brokerFailed && failed.Count == 0 && published.Count > 0 && published.Count == document.Events.Count
+            && await ClearInBatchAsync(document.Id, published))
+        {
+            Interlocked.Increment(ref _handedOff);
+            return;
+        }
+
         var removed = new BsonArray(published.Concat(failed.Select(f => f["id"])));
         var projection = Builders<BsonDocument>.Projection.Include(PendingEvent.FieldName + ".id");
         if (collectionOptions.TombstoneField is string tombstoneField)

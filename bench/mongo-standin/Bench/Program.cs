@@ -125,14 +125,49 @@ var clearRate = await RunAsync(async i =>
     }
 });
 
+// The relay's batched clear (MongoOutboxRelay.Clears.cs): the same statements, 16 per unordered update command, on
+// a second set of task documents.
+var taskDocs = await tasks.Find(new BsonDocument()).Limit(n).ToListAsync();
+var batchedTasks = db.GetCollection<BsonDocument>("tasks_batched");
+foreach (var keys in indexKeys)
+{
+    await batchedTasks.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(BsonDocument.Parse(keys)));
+}
+
+await batchedTasks.InsertManyAsync(taskDocs.Select(d =>
+{
+    d["pendingEvents"] = new BsonArray { new BsonDocument { { "id", "e" + d["_id"].AsString[1..] }, { "type", "task.created" }, { "createdAt", DateTime.UtcNow }, { "envelope", new string('x', 600) } } };
+    d["pendingEventsLease"] = DateTime.UtcNow.AddSeconds(30);
+    return d;
+}));
+const int perCommand = 16;
+var batchedRate = await RunAsync(async i =>
+{
+    if (i % perCommand != 0)
+    {
+        return;
+    }
+
+    var filter = Builders<BsonDocument>.Filter;
+    var statements = Enumerable.Range(i, Math.Min(perCommand, n - i)).Select(j => new UpdateOneModel<BsonDocument>(
+        filter.Eq("_id", "t" + j) & filter.Size("pendingEvents", 1) & filter.All("pendingEvents.id", new[] { "e" + j }),
+        Builders<BsonDocument>.Update.Unset("pendingEventsLease").PullFilter("pendingEvents", filter.In("id", new BsonArray { "e" + j })))).ToList();
+    var result = await batchedTasks.BulkWriteAsync(statements, new BulkWriteOptions { IsOrdered = false });
+    if (result.MatchedCount != statements.Count)
+    {
+        throw new InvalidOperationException($"batch at {i} matched {result.MatchedCount} of {statements.Count}");
+    }
+});
+
 Console.WriteLine($"concurrency={concurrency} N={n}");
 Console.WriteLine($"insert (single-document, acknowledged): {insertRate:F0} ops/s");
 Console.WriteLine($"find by _id:                            {findRate:F0} ops/s");
 Console.WriteLine($"insert a task (12 indexes, 1 event):    {taskInsertRate:F0} ops/s");
 Console.WriteLine($"outbox clear (findAndModify):           {clearRate:F0} ops/s");
+Console.WriteLine($"outbox clear (batched, {perCommand} per command):   {batchedRate:F0} clears/s");
 if (standInPid > 0)
 {
-    Console.WriteLine($"stand-in CPU per operation (µs): insert {cpuPerOp[0]}, find {cpuPerOp[1]}, task insert {cpuPerOp[2]}, outbox clear {cpuPerOp[3]}");
+    Console.WriteLine($"stand-in CPU per operation (µs): insert {cpuPerOp[0]}, find {cpuPerOp[1]}, task insert {cpuPerOp[2]}, outbox clear {cpuPerOp[3]}, batched clear {cpuPerOp[4]}");
 }
 await client.DropDatabaseAsync(db.DatabaseNamespace.DatabaseName);
 return 0;
