@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using TaskFlow.Tasks.Infrastructure;
 
 // usage: Bench <connectionString> <N> [concurrency] [stand-in pid: also print its CPU per operation]
 if (args.Length < 2)
@@ -82,20 +83,15 @@ var findRate = await RunAsync(async i =>
 // The Tasks write path: a task document with its indexes (TaskIndexes: participants and tags are multikey) and one
 // pending event, inserted leased, then the outbox relay's clear: one findAndModify that pulls the event and unsets the lease.
 var tasks = db.GetCollection<BsonDocument>("tasks");
-string[] indexKeys =
-[
-    "{participants: 1, createdAt: -1, _id: -1}", "{participants: 1, dueDate: 1, _id: 1}", "{participants: 1, priority: 1, _id: 1}",
-    "{participants: 1, status: 1, createdAt: -1, _id: -1}", "{assigneeId: 1, createdAt: -1, _id: -1}", "{createdAt: -1, _id: -1}",
-    "{dueDate: 1, _id: 1}", "{priority: 1, _id: 1}", "{status: 1, createdAt: -1, _id: -1}", "{tags: 1, createdAt: -1, _id: -1}",
-    "{'pendingEvents.createdAt': 1}",
-];
-foreach (var keys in indexKeys)
+// The Tasks service's own index definitions (TaskIndexes, as MongoIndexInitializer creates them), plus the relay's.
+async Task CreateTaskIndexesAsync(string collectionName)
 {
-    await tasks.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(BsonDocument.Parse(keys)));
+    await db.GetCollection<TaskDocument>(collectionName).Indexes.CreateManyAsync(TaskIndexes.ForTasks());
+    await db.GetCollection<BsonDocument>(collectionName).Indexes.CreateOneAsync(
+        new CreateIndexModel<BsonDocument>(new BsonDocument("pendingEvents.createdAt", 1)));
 }
 
-await tasks.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
-    new BsonDocument { { "title", "text" }, { "description", "text" } }, new CreateIndexOptions { DefaultLanguage = "none" }));
+await CreateTaskIndexesAsync("tasks");
 var taskInsertRate = await RunAsync(i => tasks.InsertOneAsync(new BsonDocument
 {
     { "_id", "t" + i },
@@ -105,7 +101,7 @@ var taskInsertRate = await RunAsync(i => tasks.InsertOneAsync(new BsonDocument
     { "assigneeId", "user" + ((i + 1) % 50) },
     { "participants", new BsonArray { "user" + (i % 50), "user" + ((i + 1) % 50) } },
     { "status", "todo" },
-    { "priority", "medium" },
+    { "priority", i % 3 },
     { "dueDate", DateTime.UtcNow.AddDays(i % 30) },
     { "tags", new BsonArray { "bench", "t" + (i % 7) } },
     { "createdAt", DateTime.UtcNow },
@@ -129,10 +125,7 @@ var clearRate = await RunAsync(async i =>
 // a second set of task documents.
 var taskDocs = await tasks.Find(new BsonDocument()).Limit(n).ToListAsync();
 var batchedTasks = db.GetCollection<BsonDocument>("tasks_batched");
-foreach (var keys in indexKeys)
-{
-    await batchedTasks.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(BsonDocument.Parse(keys)));
-}
+await CreateTaskIndexesAsync("tasks_batched");
 
 await batchedTasks.InsertManyAsync(taskDocs.Select(d =>
 {

@@ -305,19 +305,9 @@ internal sealed class IndexState
 
         for (var i = 0; i < a.Count; i++)
         {
-            var x = a[i];
-            var y = b[i];
-            if (x.Length != y.Length)
+            if (!a[i].AsSpan().SequenceEqual(b[i]))
             {
                 return false;
-            }
-
-            for (var j = 0; j < x.Length; j++)
-            {
-                if (!x[j].Equals(y[j]))
-                {
-                    return false;
-                }
             }
         }
 
